@@ -1,0 +1,3 @@
+"""URLs of the alumni app, under /w/<workspace>/alumni/ (filled in by its issue)."""
+
+urlpatterns: list = []

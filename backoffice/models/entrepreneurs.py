@@ -1,0 +1,49 @@
+"""Entrepreneurs: people of a host or partner CAE (trainees, employees, founders)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from backoffice.validators import mask_nir, validate_nir
+
+
+class Entrepreneur(models.Model):
+    workspace = models.ForeignKey("backoffice.Workspace", on_delete=models.PROTECT, related_name="entrepreneurs")
+    matricule = models.CharField(_("employee number"), max_length=30)
+    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    nir = models.CharField(_("social-security number (NIR)"), max_length=15, blank=True, validators=[validate_nir])
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    entry_date = models.DateField(_("entry date"))
+    exit_date = models.DateField(_("exit date"), null=True, blank=True)
+    trade = models.CharField(_("trade"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(workspace="workspace")
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("entrepreneur")
+        verbose_name_plural = _("entrepreneurs")
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "matricule"], name="unique_matricule_per_workspace"),
+            models.CheckConstraint(condition=models.Q(exit_date__isnull=True) | models.Q(exit_date__gte=models.F("entry_date")),
+                                   name="entrepreneur_exit_after_entry"),
+        ]
+        indexes = [models.Index(fields=["workspace", "last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return f"{self.last_name.upper()} {self.first_name}"
+
+    @property
+    def nir_masked(self) -> str:
+        return mask_nir(self.nir)
+
+    def is_active_on(self, day) -> bool:
+        return self.entry_date <= day and (self.exit_date is None or self.exit_date >= day)

@@ -1,0 +1,44 @@
+"""One lookup helper per model: 404 for "does not exist" and "not yours" alike.
+
+They run inside the request's workspace scope (set by WorkspaceMiddleware), so a row of
+another workspace is simply not found; the actor's permission is then checked (403).
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from backoffice.models import Document, Dossier, Entrepreneur, ServiceAgreement
+from backoffice.roles import Perm
+from backoffice.tenancy import Actor
+
+
+def _in_actor_workspace(actor: Actor, obj):
+    if actor.workspace is None or obj.workspace_id != actor.workspace.pk:
+        raise Http404
+    return obj
+
+
+def get_dossier(actor: Actor, pk: int) -> Dossier:
+    actor.require(Perm.DOSSIER_VIEW)
+    dossier = get_object_or_404(Dossier.objects.select_related("workspace", "assignee"), pk=pk)
+    return _in_actor_workspace(actor, dossier)
+
+
+def get_document(actor: Actor, pk: int) -> Document:
+    actor.require(Perm.DOCUMENT_VIEW)
+    document = get_object_or_404(Document, pk=pk)
+    if document.internal and not actor.has(Perm.DOCUMENT_VIEW_INTERNAL):
+        raise Http404
+    return _in_actor_workspace(actor, document)
+
+
+def get_entrepreneur(actor: Actor, pk: int) -> Entrepreneur:
+    actor.require(Perm.ENTREPRENEUR_VIEW)
+    return _in_actor_workspace(actor, get_object_or_404(Entrepreneur, pk=pk))
+
+
+def get_agreement(actor: Actor, pk: int) -> ServiceAgreement:
+    actor.require(Perm.AGREEMENT_VIEW)
+    return _in_actor_workspace(actor, get_object_or_404(ServiceAgreement, pk=pk))

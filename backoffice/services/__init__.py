@@ -1,0 +1,1 @@
+"""Writes (HackSoft style): keyword-only functions `<thing>_<verb>`, atomic, audited."""

@@ -1,0 +1,43 @@
+"""Root URLconf. Business apps are included by dotted string: backoffice never imports them.
+
+Address shapes (the tenancy middleware reads them):
+- /w/<workspace>/…  pages of one workspace, run inside its scope;
+- /staff/…          host staff area (namespace "staff"), no scope, staff-wide reads named;
+- everything else   account pages and health check: no tenant data.
+"""
+
+from django.urls import include, path
+
+from backoffice.views import documents, dossiers, home, staff
+from backoffice.views.health import healthz
+
+workspace_patterns = [
+    path("", home.workspace_home, name="workspace_home"),
+    path("dossiers/", dossiers.dossiers, name="dossiers"),
+    path("dossiers/<int:pk>/", dossiers.dossier_detail, name="dossier_detail"),
+    path("dossiers/<int:pk>/comment/", dossiers.dossier_comment_add, name="dossier_comment"),
+    path("dossiers/<int:pk>/attach/", dossiers.dossier_attach, name="dossier_attach"),
+    path("dossiers/<int:pk>/update/", dossiers.dossier_update, name="dossier_update"),
+    path("documents/", documents.documents, name="documents"),
+    path("documents/upload/", documents.document_upload_view, name="document_upload"),
+    path("documents/<int:pk>/download/", documents.document_download, name="document_download"),
+]
+
+staff_patterns = [
+    path("", staff.dashboard, name="dashboard"),
+    path("queue/", dossiers.staff_queue, name="queue"),
+    path("audit/", staff.audit_trail, name="audit"),
+]
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("backoffice.urls_accounts")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/", include((staff_patterns, "staff"))),
+    path("w/<slug:workspace>/", include(workspace_patterns)),
+    path("w/<slug:workspace>/payroll/", include("payroll.urls")),
+    path("w/<slug:workspace>/training/", include("training.urls")),
+    path("w/<slug:workspace>/alumni/", include("alumni.urls")),
+    path("w/<slug:workspace>/invoicing/", include("invoicing.urls")),
+]

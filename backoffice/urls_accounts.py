@@ -1,0 +1,17 @@
+"""Account pages: login, logout, password reset. No tenant data here."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from backoffice.views import accounts
+
+urlpatterns = [
+    path("login/", accounts.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("2fa/", accounts.otp_verify, name="otp_verify"),
+]

@@ -1,0 +1,3 @@
+"""URLs of the invoicing app, under /w/<workspace>/invoicing/ (filled in by its issue)."""
+
+urlpatterns: list = []

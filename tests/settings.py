@@ -1,0 +1,24 @@
+"""Test settings: the production settings module with fast, local, deterministic overrides."""
+
+import os
+import tempfile
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("MUTUALISE_HTTPS", "0")
+
+from backoffice.settings import *  # noqa: E402,F403
+from backoffice.settings import BASE_DIR, DATABASES, STORAGES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True  # the real-worker test configures its own app against Redis
+STORAGES["default"]["OPTIONS"]["location"] = tempfile.mkdtemp(prefix="mutualise-test-private-")
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+LANGUAGE_CODE = "fr"
+
+# A Celery worker started by a test connects to the test database the test run created.
+if os.environ.get("MUTUALISE_TEST_DB_NAME"):
+    DATABASES["default"]["NAME"] = os.environ["MUTUALISE_TEST_DB_NAME"]
+elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not memory, so a Celery worker process can read what a test wrote.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}

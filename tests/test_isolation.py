@@ -1,0 +1,190 @@
+"""Workspaces never leak: every URL × every persona × foreign objects answers 404/403.
+
+The URL list comes from the resolver, so a new URL is covered automatically; a URL whose
+parameters are not described in OBJECT_PARAMS (or a URL that is neither workspace-scoped,
+staff-only nor listed as PUBLIC) fails `test_every_url_is_classified`, so nobody can add a
+URL without saying how to attack it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_scopes import scopes_disabled
+
+from tests.conftest import login
+from tests.factories import (
+    DocumentFactory,
+    DossierFactory,
+    EntrepreneurFactory,
+    ServiceAgreementFactory,
+)
+
+# URLs that carry no tenant data (no workspace in the address, not in the staff area).
+PUBLIC = {
+    "home", "healthz", "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
+    "password_reset_complete", "set_language", "otp_verify",
+}
+
+# How to build a tenant object of each kind inside a given workspace: returns its pk.
+OBJECT_BUILDERS: dict[str, Callable] = {
+    "dossier": lambda ws: DossierFactory(workspace=ws).pk,
+    "document": lambda ws: DocumentFactory(workspace=ws).pk,
+    "entrepreneur": lambda ws: EntrepreneurFactory(workspace=ws).pk,
+    "agreement": lambda ws: ServiceAgreementFactory(workspace=ws).pk,
+}
+
+# For each URL name with parameters besides `workspace`: which object kind each parameter names.
+OBJECT_PARAMS: dict[str, dict[str, str]] = {
+    "dossier_detail": {"pk": "dossier"},
+    "dossier_comment": {"pk": "dossier"},
+    "dossier_attach": {"pk": "dossier"},
+    "dossier_update": {"pk": "dossier"},
+    "document_download": {"pk": "document"},
+}
+
+_PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def iter_urls(resolver=None, prefix: str = "", namespace: str | None = None) -> Iterator[tuple[str, str]]:
+    """(full name, route) of every named URL pattern in the project."""
+    resolver = resolver or get_resolver()
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or namespace
+            if ns and namespace and p.namespace:
+                ns = f"{namespace}:{p.namespace}"
+            yield from iter_urls(p, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield (f"{namespace}:{p.name}" if namespace else p.name), prefix + str(p.pattern)
+
+
+def classify(name: str, route: str) -> str:
+    params = set(_PARAM.findall(route))
+    if name.startswith("staff:"):
+        return "staff"
+    if "workspace" in params:
+        return "workspace"
+    if name.split(":")[-1] in PUBLIC:
+        return "public"
+    return "unclassified"
+
+
+def tenant_urls() -> list[tuple[str, str, str]]:
+    return [(name, route, kind) for name, route in iter_urls() if (kind := classify(name, route)) in ("staff", "workspace")]
+
+
+def test_every_url_is_classified():
+    problems = []
+    for name, route in iter_urls():
+        kind = classify(name, route)
+        if kind == "unclassified":
+            problems.append(f"{name} ({route}) is neither workspace-scoped, staff-only nor PUBLIC")
+        params = set(_PARAM.findall(route)) - {"workspace"}
+        if kind in ("workspace", "staff") and params:
+            described = OBJECT_PARAMS.get(name.split(":")[-1] if ":" not in name else name, {})
+            missing = params - set(described)
+            if missing:
+                problems.append(f"{name}: parameters {sorted(missing)} not described in OBJECT_PARAMS")
+            for kind_name in described.values():
+                if kind_name not in OBJECT_BUILDERS:
+                    problems.append(f"{name}: no OBJECT_BUILDERS entry for {kind_name!r}")
+    assert not problems, "\n".join(problems)
+
+
+def build_objects(workspaces) -> dict[str, dict[str, int]]:
+    with scopes_disabled():
+        return {ws.slug: {kind: build(ws) for kind, build in OBJECT_BUILDERS.items()} for ws in workspaces}
+
+
+def url_for(name: str, route: str, slug: str, objects: dict[str, int]) -> str:
+    kwargs = {}
+    for param in _PARAM.findall(route):
+        if param == "workspace":
+            kwargs["workspace"] = slug
+        else:
+            kwargs[param] = objects[OBJECT_PARAMS[name][param]]
+    return reverse(name, kwargs=kwargs)
+
+
+DENIED = {403, 404}
+# A GET on a POST-only address is refused before any lookup (405): it reveals nothing.
+DENIED_BY_METHOD = {"get": DENIED | {405}, "post": DENIED}
+PERSONAS = {
+    # persona: (own workspace attribute, foreign workspace attributes)
+    "partner_a": ("partner_a", ["partner_b", "alumni_c", "host"]),
+    "partner_b": ("partner_b", ["partner_a", "alumni_c", "host"]),
+    "alumni": ("alumni_c", ["partner_a", "partner_b", "host"]),  # not even its origin CAE
+    "staff": ("partner_a", []),                                   # staff may enter any workspace
+}
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_no_url_leaks_across_workspaces(world, persona, record_property):
+    own_attr, foreign_attrs = PERSONAS[persona]
+    own = getattr(world, own_attr)
+    other = world.partner_b if own_attr != "partner_b" else world.partner_a
+    objects = build_objects([world.partner_a, world.partner_b, world.alumni_c, world.host])
+    client = login(world.users[persona])
+    failures, checks = [], 0
+
+    for name, route, kind in tenant_urls():
+        if kind == "staff":
+            if persona == "staff":
+                continue
+            url = url_for(name, route, own.slug, objects[other.slug])
+            for method in ("get", "post"):
+                checks += 1
+                status = getattr(client, method)(url).status_code
+                if status not in DENIED_BY_METHOD[method]:
+                    failures.append(f"{method.upper()} {url} (staff area) → {status}")
+            continue
+        # 1. A workspace the persona does not belong to, with that workspace's objects.
+        for attr in foreign_attrs:
+            foreign = getattr(world, attr)
+            url = url_for(name, route, foreign.slug, objects[foreign.slug])
+            for method in ("get", "post"):
+                checks += 1
+                status = getattr(client, method)(url).status_code
+                if status not in DENIED_BY_METHOD[method]:
+                    failures.append(f"{method.upper()} {url} (foreign workspace {foreign.slug}) → {status}")
+        # 2. The persona's own workspace in the address, another workspace's object ids.
+        if set(_PARAM.findall(route)) - {"workspace"}:
+            url = url_for(name, route, own.slug, objects[other.slug])
+            for method in ("get", "post"):
+                checks += 1
+                status = getattr(client, method)(url).status_code
+                if status not in DENIED_BY_METHOD[method]:
+                    failures.append(f"{method.upper()} {url} (own workspace, objects of {other.slug}) → {status}")
+    record_property("checks", checks)
+    assert checks > 0
+    assert not failures, f"{len(failures)} leaks out of {checks} checks:\n" + "\n".join(failures)
+
+
+def test_anonymous_is_sent_to_login_everywhere(world, client):
+    objects = build_objects([world.partner_a])
+    failures = []
+    for name, route, _kind in tenant_urls():
+        url = url_for(name, route, world.partner_a.slug, objects[world.partner_a.slug])
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if response.status_code != 302 or not response["Location"].startswith(reverse("login")):
+                failures.append(f"{method.upper()} {url} → {response.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+def test_urls_with_own_objects_are_reachable(world):
+    """Control for the tests above: with its own ids the same address is found (not 404),
+    so the 404s above come from the scoping, not from a badly built address."""
+    objects = build_objects([world.partner_a])
+    client = login(world.users["staff"])
+    failures = []
+    for name, route, _kind in tenant_urls():
+        url = url_for(name, route, world.partner_a.slug, objects[world.partner_a.slug])
+        status = client.get(url).status_code
+        if status == 404:
+            failures.append(f"GET {url} → 404")
+    assert not failures, "\n".join(failures)

@@ -1,0 +1,3 @@
+"""URLs of the training app, under /w/<workspace>/training/ (filled in by its issue)."""
+
+urlpatterns: list = []
