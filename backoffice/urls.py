@@ -29,6 +29,22 @@ staff_patterns = [
     path("audit/", staff.audit_trail, name="audit"),
 ]
 
+# Topic modules each export `workspace_patterns` and `staff_patterns`.
+TOPICS = ("backoffice.urls_records", "backoffice.urls_members")
+
+
+def _topic_patterns(attr: str) -> list:
+    from importlib import import_module
+
+    out = []
+    for module in TOPICS:
+        out += getattr(import_module(module), attr, [])
+    return out
+
+
+workspace_patterns += _topic_patterns("workspace_patterns")
+staff_patterns += _topic_patterns("staff_patterns")
+
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", healthz, name="healthz"),

@@ -13,6 +13,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True  # the real-worker test configures its own app against Redis
 STORAGES["default"]["OPTIONS"]["location"] = tempfile.mkdtemp(prefix="mutualise-test-private-")
+STATIC_ROOT = tempfile.mkdtemp(prefix="mutualise-test-static-")
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 LANGUAGE_CODE = "fr"
 

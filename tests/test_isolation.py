@@ -10,41 +10,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from importlib import import_module
+from pathlib import Path
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import scopes_disabled
 
 from tests.conftest import login
-from tests.factories import (
-    DocumentFactory,
-    DossierFactory,
-    EntrepreneurFactory,
-    ServiceAgreementFactory,
-)
 
-# URLs that carry no tenant data (no workspace in the address, not in the staff area).
-PUBLIC = {
-    "home", "healthz", "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
-    "password_reset_complete", "set_language", "otp_verify",
-}
-
-# How to build a tenant object of each kind inside a given workspace: returns its pk.
-OBJECT_BUILDERS: dict[str, Callable] = {
-    "dossier": lambda ws: DossierFactory(workspace=ws).pk,
-    "document": lambda ws: DocumentFactory(workspace=ws).pk,
-    "entrepreneur": lambda ws: EntrepreneurFactory(workspace=ws).pk,
-    "agreement": lambda ws: ServiceAgreementFactory(workspace=ws).pk,
-}
-
-# For each URL name with parameters besides `workspace`: which object kind each parameter names.
-OBJECT_PARAMS: dict[str, dict[str, str]] = {
-    "dossier_detail": {"pk": "dossier"},
-    "dossier_comment": {"pk": "dossier"},
-    "dossier_attach": {"pk": "dossier"},
-    "dossier_update": {"pk": "dossier"},
-    "document_download": {"pk": "document"},
-}
+# What each area declares about its URLs (PUBLIC, OBJECT_BUILDERS, OBJECT_PARAMS) lives in
+# tests/**/isolation*.py, merged here, so each app registers its own addresses.
+PUBLIC: set[str] = set()
+OBJECT_BUILDERS: dict[str, Callable] = {}
+OBJECT_PARAMS: dict[str, dict[str, str]] = {}
+for _path in sorted(Path(__file__).parent.rglob("isolation*.py")):
+    _module = import_module(".".join(_path.relative_to(Path(__file__).parent.parent).with_suffix("").parts))
+    PUBLIC |= getattr(_module, "PUBLIC", set())
+    OBJECT_BUILDERS |= getattr(_module, "OBJECT_BUILDERS", {})
+    OBJECT_PARAMS |= getattr(_module, "OBJECT_PARAMS", {})
 
 _PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -78,6 +62,7 @@ def tenant_urls() -> list[tuple[str, str, str]]:
 
 
 def test_every_url_is_classified():
+    assert OBJECT_BUILDERS and PUBLIC, "no isolation registry found"
     problems = []
     for name, route in iter_urls():
         kind = classify(name, route)

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from backoffice.forms import DocumentUploadForm
+from backoffice.forms.dossiers import DocumentUploadForm
 from backoffice.models import Document
 from backoffice.roles import Perm
 from backoffice.selectors.lookups import get_document

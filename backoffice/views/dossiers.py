@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backoffice.filters import DossierFilter
-from backoffice.forms import (
+from backoffice.forms.dossiers import (
     CommentForm,
     DocumentUploadForm,
     DossierAssignForm,

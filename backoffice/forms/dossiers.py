@@ -1,4 +1,4 @@
-"""Forms validate shape; business rules live in services."""
+"""Forms of the dossier and document pages."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Forms by topic. Forms validate shape; business rules live in services."""

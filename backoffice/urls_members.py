@@ -1,0 +1,4 @@
+"""URLs: Members of a workspace and invitations."""
+
+workspace_patterns: list = []
+staff_patterns: list = []

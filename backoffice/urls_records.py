@@ -1,0 +1,4 @@
+"""URLs: Entrepreneurs, workspaces, service agreements and usage."""
+
+workspace_patterns: list = []
+staff_patterns: list = []
