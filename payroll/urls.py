@@ -1,3 +1,9 @@
-"""URLs of the payroll app, under /w/<workspace>/payroll/ (filled in by its issue)."""
+"""URLs of the payroll app under /w/<workspace>/payroll/, by topic."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("payroll.urls_submissions")),
+    path("", include("payroll.urls_runs")),
+    path("", include("payroll.urls_people")),
+]

@@ -1,0 +1,18 @@
+from payroll.models.employment import Employment
+from payroll.models.rates import RateLine, RateTable
+from payroll.models.runs import PayrollRun, Payslip, PayslipLine
+from payroll.models.settings import ContributionBracket, PayrollSettings, Scheme
+from payroll.models.submissions import (
+    Declaration,
+    MonthlySubmission,
+    PayrollPeriod,
+    PeriodStage,
+    SubmissionLine,
+    SubmissionState,
+)
+
+__all__ = [
+    "ContributionBracket", "Declaration", "Employment", "MonthlySubmission", "PayrollPeriod", "PayrollRun",
+    "PayrollSettings", "Payslip", "PayslipLine", "PeriodStage", "RateLine", "RateTable", "Scheme",
+    "SubmissionLine", "SubmissionState",
+]

@@ -1,0 +1,59 @@
+"""An entrepreneur's contract and pay data (the identity lives in backoffice.Entrepreneur)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from backoffice.validators import mask_iban, validate_iban
+
+
+class ContractType(models.TextChoices):
+    CAPE = "cape", _("CAPE (support contract, not salaried)")
+    CESA = "cesa", _("CESA (salaried entrepreneur)")
+
+
+class PayStatus(models.TextChoices):
+    CADRE = "cadre", _("Cadre")
+    NON_CADRE = "non_cadre", _("Non-cadre")
+
+
+class Employment(models.Model):
+    workspace = models.ForeignKey("backoffice.Workspace", on_delete=models.PROTECT, related_name="+")
+    entrepreneur = models.OneToOneField("backoffice.Entrepreneur", on_delete=models.PROTECT, related_name="employment")
+    contract_type = models.CharField(_("contract"), max_length=10, choices=ContractType.choices,
+                                     default=ContractType.CESA)
+    is_associate = models.BooleanField(_("associate"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=PayStatus.choices, default=PayStatus.NON_CADRE)
+    contractual_hours = models.DecimalField(
+        _("monthly contractual hours"), max_digits=6, decimal_places=2, null=True, blank=True,
+        help_text=_("151.67 is full time. Empty when pay follows activity, not time."))
+    job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    classification = models.CharField(_("classification"), max_length=120, blank=True)
+    start_date = models.DateField(_("contract start"))
+    end_date = models.DateField(_("contract end"), null=True, blank=True)
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])
+    contribution_rate = models.DecimalField(
+        _("CAE contribution rate (%)"), max_digits=6, decimal_places=3, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Leave empty to apply the workspace's contribution rule."))
+
+    objects = ScopedManager(workspace="workspace")
+
+    class Meta:
+        verbose_name = _("employment")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                                   name="employment_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entrepreneur} ({self.get_contract_type_display()})"
+
+    @property
+    def iban_masked(self) -> str:
+        return mask_iban(self.iban)

@@ -1,0 +1,103 @@
+"""Per-workspace payroll settings: each CAE is its own employer."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from backoffice.validators import validate_siret
+
+PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+
+
+class ContributionBase(models.TextChoices):
+    REVENUE = "revenue", _("Revenue excl. VAT")
+    GROSS_MARGIN = "gross_margin", _("Gross margin")
+
+
+class PayrollSettings(models.Model):
+    workspace = models.OneToOneField("backoffice.Workspace", on_delete=models.PROTECT, related_name="payroll_settings")
+    siret = models.CharField(_("employer SIRET"), max_length=14, validators=[validate_siret])
+    naf_code = models.CharField(_("NAF code"), max_length=6, validators=[
+        RegexValidator(r"^\d{2}\.?\d{2}[A-Z]$", _("A NAF code looks like 7022Z or 70.22Z."))])
+    urssaf_number = models.CharField(_("URSSAF account number"), max_length=20)
+    collective_agreement = models.CharField(_("collective agreement"), max_length=200, blank=True)
+    idcc = models.CharField(_("IDCC"), max_length=4, blank=True, validators=[
+        RegexValidator(r"^\d{4}$", _("The IDCC has four digits."))])
+    headcount_50_plus = models.BooleanField(_("50 employees or more"), default=False,
+                                            help_text=_("Changes FNAL and the réduction générale."))
+    at_mp_rate = models.DecimalField(_("AT/MP rate (%)"), max_digits=5, decimal_places=2, validators=PERCENT)
+    alsace_moselle = models.BooleanField(_("Alsace-Moselle scheme"), default=False)
+    paid_leave_fund = models.BooleanField(_("member of a paid-leave fund (CIBTP)"), default=False)
+    payment_day = models.PositiveSmallIntegerField(_("payment day of the month"), default=28,
+                                                   validators=[MinValueValidator(1), MaxValueValidator(31)])
+    pension_funds = models.CharField(_("pension funds"), max_length=200, blank=True,
+                                     help_text=_("Shown on the payslip (e.g. AGIRC-ARRCO institution)."))
+    # The entrepreneurs' contribution to their CAE, on revenue or gross margin (see ContributionBracket).
+    contribution_base = models.CharField(_("contribution on"), max_length=20, choices=ContributionBase.choices,
+                                         default=ContributionBase.REVENUE)
+    contribution_waiver_months = models.PositiveSmallIntegerField(
+        _("contribution waived for the first months"), default=0)
+
+    objects = ScopedManager(workspace="workspace")
+
+    class Meta:
+        verbose_name = _("payroll settings")
+        verbose_name_plural = _("payroll settings")
+
+    def __str__(self) -> str:
+        return f"{self.workspace} payroll settings"
+
+
+class ContributionBracket(models.Model):
+    """One bracket of the CAE contribution: `rate` % applies from `threshold` € of year-to-date
+    base. A flat rate is a single bracket from 0."""
+
+    workspace = models.ForeignKey("backoffice.Workspace", on_delete=models.PROTECT, related_name="+")
+    settings = models.ForeignKey(PayrollSettings, on_delete=models.CASCADE, related_name="brackets")
+    threshold = models.DecimalField(_("from (year-to-date, €)"), max_digits=12, decimal_places=2,
+                                    validators=[MinValueValidator(Decimal("0"))])
+    rate = models.DecimalField(_("rate (%)"), max_digits=6, decimal_places=3, validators=PERCENT)
+
+    objects = ScopedManager(workspace="workspace")
+
+    class Meta:
+        ordering = ["threshold"]
+        constraints = [models.UniqueConstraint(fields=["workspace", "settings", "threshold"], name="unique_bracket")]
+
+    def __str__(self) -> str:
+        return f"{self.rate} % ≥ {self.threshold} €"
+
+
+class SchemeKind(models.TextChoices):
+    HEALTH = "health", _("Complementary health (mutuelle)")
+    PROVIDENT = "provident", _("Provident (prévoyance)")
+
+
+class Scheme(models.Model):
+    """A complementary health or provident scheme of the workspace (engine: payroll.engine.payslip.Scheme)."""
+
+    workspace = models.ForeignKey("backoffice.Workspace", on_delete=models.PROTECT, related_name="+")
+    settings = models.ForeignKey(PayrollSettings, on_delete=models.CASCADE, related_name="schemes")
+    kind = models.CharField(_("kind"), max_length=20, choices=SchemeKind.choices)
+    label = models.CharField(_("label"), max_length=200)
+    applies_to = models.CharField(_("applies to"), max_length=20, default="all",
+                                  choices=[("all", _("everyone")), ("cadre", _("cadres")), ("non_cadre", _("non-cadres"))])
+    base = models.CharField(_("base"), max_length=20, default="total",
+                            help_text=_("total, tranche_a, tranche_2 or pmss (a % of the full PMSS)."))
+    employee_rate = models.DecimalField(_("employee rate (%)"), max_digits=7, decimal_places=4, default=Decimal("0"))
+    employer_rate = models.DecimalField(_("employer rate (%)"), max_digits=7, decimal_places=4, default=Decimal("0"))
+    employee_fixed = models.DecimalField(_("employee fixed amount"), max_digits=10, decimal_places=2, default=Decimal("0"))
+    employer_fixed = models.DecimalField(_("employer fixed amount"), max_digits=10, decimal_places=2, default=Decimal("0"))
+
+    objects = ScopedManager(workspace="workspace")
+
+    class Meta:
+        ordering = ["kind", "label"]
+
+    def __str__(self) -> str:
+        return self.label

@@ -1,0 +1,45 @@
+"""Loading the shipped rate tables (payroll/data/rates/*.json) into the staff-editable models."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "rates"
+
+
+def rate_tables_import(*, table_model=None, line_model=None, replace: bool = False,
+                       directory: Path = DATA_DIR) -> list[date]:
+    """Create the tables found in `directory` that are not in the database yet (or replace
+    them all with `replace=True`). Model classes can be passed in for a data migration."""
+    if table_model is None:
+        from payroll.models import RateLine, RateTable
+
+        table_model, line_model = RateTable, RateLine
+    loaded = []
+    with transaction.atomic():
+        for path in sorted(directory.glob("*.json")):
+            data = json.loads(path.read_text(encoding="utf-8"))
+            effective_from = date.fromisoformat(data["effective_from"])
+            existing = table_model.objects.filter(effective_from=effective_from).first()
+            if existing is not None and not replace:
+                continue
+            if existing is not None:
+                existing.delete()
+            table = table_model.objects.create(effective_from=effective_from, title=data.get("title", path.stem),
+                                               params=data["params"])
+            line_model.objects.bulk_create([
+                line_model(
+                    table=table, order=i, code=raw["code"], label=raw["label"], block=raw["block"], base=raw["base"],
+                    employee_rate=Decimal(raw["employee_rate"]),
+                    employer_rate=None if raw.get("employer_rate") is None else Decimal(raw["employer_rate"]),
+                    condition=raw.get("condition") or "", source=raw.get("source", ""),
+                )
+                for i, raw in enumerate(data["lines"])
+            ])
+            loaded.append(effective_from)
+    return loaded

@@ -1,0 +1,3 @@
+"""Payroll URLs (urls_runs)."""
+
+urlpatterns: list = []

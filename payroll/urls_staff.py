@@ -1,0 +1,3 @@
+"""Staff-wide payroll pages under /staff/payroll/ (namespace staff:payroll)."""
+
+urlpatterns: list = []
