@@ -1,0 +1,109 @@
+"""Contribution bases (assiettes), the ceiling, the reference SMIC and line conditions.
+
+Every base is rounded to the cent, as printed on the payslip; a line's amount is then
+``base × rate`` rounded to the cent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from payroll.engine.money import HUNDRED, ZERO, cents
+from payroll.engine.payslip import PayslipInput
+from payroll.engine.rates import RateSet, split_condition
+
+# D241-7 CSS: the annual SMIC of a full-time employee is 1 820 × the hourly SMIC
+# (35 h × 52 weeks); a month is a twelfth of it (e.g. 11.88 € → 1 801.80 €).
+ANNUAL_LEGAL_HOURS = Decimal(1820)
+
+
+def prorated_ceiling(inp: PayslipInput, rates: RateSet) -> Decimal:
+    """Monthly ceiling (PMSS), reduced pro rata for part time.
+
+    R242-7 CSS: for a part-time employee the ceiling is PMSS × contractual hours /
+    legal hours (151.67), never more than the PMSS. Pay that is not tied to hours
+    (``contractual_hours=None``) keeps the full PMSS. Waiving the proration by agreement
+    (OpenFisca's ``renonciation_ajustement_pss_temps_partiel``) is not modelled.
+    """
+    pmss = rates.param("PMSS")
+    hours = inp.contractual_hours
+    full_time = rates.param("LEGAL_MONTHLY_HOURS")
+    if hours is None or hours >= full_time:
+        return pmss
+    return pmss * hours / full_time  # not rounded: only bases are (as OpenFisca-France does)
+
+
+def smic_reference(inp: PayslipInput, rates: RateSet) -> Decimal:
+    """Monthly SMIC that the réduction générale and the reduced-rate thresholds compare pay to.
+
+    D241-7 CSS: SMIC hourly × 1 820 / 12 for full time, prorated to the contractual hours
+    (overtime hours counted without their premium). ``RG_SMIC_HOURLY`` is the hourly SMIC
+    frozen at 1 January of the year for these computations.
+
+    No hours (CAE entrepreneurs-salariés, facts file): hour-equivalent =
+    gross ÷ (SMIC hourly × 151.67) × 151.67, capped at 151.67, so the reference SMIC is
+    ``min(gross, full-time monthly SMIC)``.
+    """
+    full_time_smic = rates.param("RG_SMIC_HOURLY") * ANNUAL_LEGAL_HOURS / 12
+    if inp.contractual_hours is None:
+        return cents(min(inp.gross, full_time_smic))
+    return cents(full_time_smic * inp.contractual_hours / rates.param("LEGAL_MONTHLY_HOURS"))
+
+
+def ceiling_bases(gross: Decimal, ceiling: Decimal) -> dict[str, Decimal]:
+    """Every base but ``csg``: slices of the gross measured in ceilings."""
+    return {
+        "total": cents(gross),
+        "tranche_a": cents(min(gross, ceiling)),
+        "tranche_2": cents(min(max(gross - ceiling, ZERO), 7 * ceiling)),
+        "up_to_4": cents(min(gross, 4 * ceiling)),
+        "up_to_8": cents(min(gross, 8 * ceiling)),
+    }
+
+
+def csg_base(gross: Decimal, ceiling: Decimal, rates: RateSet, employer_schemes: Decimal) -> Decimal:
+    """CSG/CRDS base.
+
+    L136-1-1 and L136-1-2 CSS: 98.25 % of pay (a 1.75 % allowance for professional
+    expenses) up to 4 ceilings, 100 % above; plus the employer's contributions to
+    complementary health and provident schemes, without allowance. The 4 ceilings are the
+    prorated ceiling of a part-timer (R242-7, as OpenFisca-France does).
+    """
+    limit = rates.param("CSG_ALLOWANCE_CEILINGS") * ceiling
+    with_allowance = min(gross, limit)
+    allowance_kept = (HUNDRED - rates.param("CSG_ALLOWANCE")) / HUNDRED
+    return cents(with_allowance * allowance_kept + (gross - with_allowance) + employer_schemes)
+
+
+@dataclass(frozen=True)
+class PayContext:
+    """The facts about one payslip that rate-line conditions look at."""
+
+    inp: PayslipInput
+    gross: Decimal
+    ceiling: Decimal
+    smic: Decimal
+
+    def holds(self, condition: str | None) -> bool:
+        """Whether a rate line with this condition applies (see ``rates.CONDITIONS``)."""
+        if condition is None:
+            return True
+        name, multiple = split_condition(condition)
+        if name == "cadre":
+            return self.inp.status == "cadre"
+        if name == "above_ceiling":  # CET: pay above the (prorated) ceiling
+            return self.gross > self.ceiling
+        if name == "headcount_lt_50":
+            return not self.inp.headcount_50_plus
+        if name == "headcount_ge_50":
+            return self.inp.headcount_50_plus
+        if name == "alsace_moselle":
+            return self.inp.alsace_moselle
+        assert multiple is not None
+        # 2025 reduced maladie/famille rates (L241-2-1, L241-6-1, D241-3-2 CSS)
+        if name == "gross_le_smic":
+            return self.gross <= multiple * self.smic
+        if name == "gross_gt_smic":
+            return self.gross > multiple * self.smic
+        raise AssertionError(f"condition {name!r} is declared in rates.CONDITIONS but not evaluated")

@@ -1,0 +1,143 @@
+"""Compute a French payslip from a :class:`PayslipInput` and a :class:`RateSet`.
+
+Order of work:
+1. gross, ceiling (prorated for part time) and reference SMIC (``bases.py``);
+2. complementary health/provident scheme lines (they feed the CSG base);
+3. every rate-table line whose condition holds (``rates.py`` data, ``bases.py`` rules);
+4. the réduction générale, a negative employer line (``reduction.py``);
+5. the nets, the withholding tax and the employer cost (below).
+
+Net figures (R3243-1 Code du travail, clarified payslip):
+- net avant impôt = gross − every employee contribution (scheme shares included);
+- net imposable = net avant impôt + CSG non déductible + CRDS + employer health share
+  (art. 83 CGI; the employer provident share stays non-taxable);
+- PAS = net imposable × rate, to the cent (art. 204 A CGI);
+- net payé = net avant impôt − PAS + reimbursed expenses (outside any contribution base);
+- montant net social = gross + employer provident share − employee legal contributions
+  (incl. CSG/CRDS) − employee health share (BOSS, "Montant net social", since 2024);
+- employer cost = gross + employer contributions − réduction générale (expenses excluded).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from payroll.engine.bases import PayContext, ceiling_bases, csg_base, prorated_ceiling, smic_reference
+from payroll.engine.money import CENT, HUNDRED, ZERO, apply_rate, cents
+from payroll.engine.payslip import PayslipInput, PayslipLine, PayslipResult, Scheme
+from payroll.engine.rates import (
+    BLOCK_CSG_NON_DEDUCTIBLE,
+    BLOCK_EXONERATIONS,
+    BLOCK_SANTE,
+    BLOCKS,
+    RateSet,
+)
+from payroll.engine.reduction import rg_amount, rg_coefficient
+
+RG_CODE = "reduction_generale"
+RG_LABEL = "Réduction générale des cotisations patronales"
+
+
+def _scheme_line(scheme: Scheme, bases: dict[str, Decimal], pmss: Decimal) -> PayslipLine:
+    if scheme.base == "pmss":
+        base = pmss
+    elif scheme.base in bases:
+        base = bases[scheme.base]
+    else:
+        raise ValueError(f"scheme {scheme.label!r}: unknown base {scheme.base!r}")
+    rated = bool(scheme.employee_rate or scheme.employer_rate)
+    return PayslipLine(
+        code=scheme.kind,
+        label=scheme.label,
+        block=BLOCK_SANTE,
+        base=base if rated else None,
+        employee_rate=scheme.employee_rate if rated else None,
+        employee_amount=apply_rate(base, scheme.employee_rate) + cents(scheme.employee_fixed),
+        employer_rate=scheme.employer_rate if rated else None,
+        employer_amount=apply_rate(base, scheme.employer_rate) + cents(scheme.employer_fixed),
+    )
+
+
+def _scheme_total(lines: list[PayslipLine], kind: str, side: str) -> Decimal:
+    return sum((getattr(line, f"{side}_amount") for line in lines if line.code == kind), ZERO)
+
+
+def compute_payslip(inp: PayslipInput, rates: RateSet) -> PayslipResult:
+    """Compute every line and total of one month's payslip. Pure: no I/O, no Django."""
+    gross = cents(inp.gross)
+    ceiling = prorated_ceiling(inp, rates)
+    ctx = PayContext(inp=inp, gross=gross, ceiling=ceiling, smic=smic_reference(inp, rates))
+    bases = ceiling_bases(gross, ceiling)
+
+    scheme_lines = [_scheme_line(scheme, bases, rates.param("PMSS")) for scheme in inp.schemes]
+    employer_schemes = sum((line.employer_amount for line in scheme_lines), ZERO)
+    bases["csg"] = csg_base(gross, ceiling, rates, employer_schemes)
+
+    lines: list[PayslipLine] = list(scheme_lines)
+    for rate_line in rates.lines:
+        base = bases[rate_line.base]
+        if base == 0 or not ctx.holds(rate_line.condition):
+            continue
+        employer_rate = inp.at_mp_rate if rate_line.employer_rate is None else rate_line.employer_rate
+        lines.append(
+            PayslipLine(
+                code=rate_line.code,
+                label=rate_line.label,
+                block=rate_line.block,
+                base=base,
+                employee_rate=rate_line.employee_rate,
+                employee_amount=apply_rate(base, rate_line.employee_rate),
+                employer_rate=employer_rate,
+                employer_amount=apply_rate(base, employer_rate),
+            )
+        )
+
+    coefficient = rg_coefficient(gross, ctx.smic, rates, headcount_50_plus=inp.headcount_50_plus)
+    reduction = rg_amount(gross, coefficient)
+    if reduction:
+        lines.append(
+            PayslipLine(
+                code=RG_CODE,
+                label=RG_LABEL,
+                block=BLOCK_EXONERATIONS,
+                base=gross,
+                employee_rate=None,
+                employee_amount=ZERO,
+                employer_rate=(-coefficient * HUNDRED).quantize(CENT),
+                employer_amount=-reduction,
+            )
+        )
+    lines.sort(key=lambda line: BLOCKS.index(line.block))  # stable: table order within a block
+
+    total_employee = sum((line.employee_amount for line in lines), ZERO)
+    total_employer = sum((line.employer_amount for line in lines), ZERO)
+    net_before_tax = gross - total_employee
+    non_deductible = sum(
+        (line.employee_amount for line in lines if line.block == BLOCK_CSG_NON_DEDUCTIBLE), ZERO
+    )
+    taxable_net = net_before_tax + non_deductible + _scheme_total(lines, "health", "employer")
+    pas_amount = apply_rate(max(taxable_net, ZERO), inp.pas_rate)
+    net_social = (
+        gross
+        + _scheme_total(lines, "provident", "employer")
+        - (total_employee - _scheme_total(lines, "provident", "employee"))
+    )
+    return PayslipResult(
+        period=inp.period,
+        ceiling=cents(ceiling),
+        gross=gross,
+        lines=tuple(lines),
+        total_employee_contributions=total_employee,
+        total_employer_contributions=total_employer,
+        rg_coefficient=coefficient,
+        reduction_generale=reduction,
+        net_social=net_social,
+        net_before_tax=net_before_tax,
+        taxable_net=taxable_net,
+        pas_rate=inp.pas_rate,
+        pas_amount=pas_amount,
+        reimbursed_expenses=cents(inp.reimbursed_expenses),
+        net_paid=net_before_tax - pas_amount + cents(inp.reimbursed_expenses),
+        employer_cost=gross + total_employer,
+        smic_reference=ctx.smic,
+    )

@@ -1,0 +1,134 @@
+"""What goes into a payslip computation and what comes out of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from payroll.engine.money import ZERO
+
+FULL_TIME_HOURS = Decimal("151.67")
+
+Status = Literal["cadre", "non_cadre"]
+SchemeKind = Literal["health", "provident"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Scheme:
+    """A complementary health (mutuelle) or provident (prévoyance) scheme.
+
+    Each share is ``rate % × base + fixed``. ``base`` is a base name of ``rates.BASES``
+    (``tranche_a`` for the cadres' 1.50 % provident, ``total``…) or ``"pmss"`` for
+    premiums quoted as a % of the full, non-prorated PMSS.
+
+    Treatment (facts file; BOSS "Montant net social"; art. 83 CGI):
+    - employer shares of both kinds enter the CSG/CRDS base at 100 % (no allowance);
+    - the employer *health* share is taxable income, the employer provident share is not;
+    - the montant net social adds the employer *provident* share and deducts the
+      employee *health* share (not the employee provident share).
+    """
+
+    label: str
+    kind: SchemeKind
+    base: str = "total"
+    employee_rate: Decimal = ZERO
+    employer_rate: Decimal = ZERO
+    employee_fixed: Decimal = ZERO
+    employer_fixed: Decimal = ZERO
+
+
+@dataclass(frozen=True, kw_only=True)
+class PayslipInput:
+    """One employee, one month.
+
+    ``contractual_hours``: monthly contractual hours; 151.67 is full time, fewer is part
+    time (ceilings prorated, R242-7 CSS). ``None`` means pay is not tied to hours (CAE
+    entrepreneurs-salariés): no proration, and the réduction générale uses the
+    hour-equivalent rule (see ``bases.smic_reference``).
+    Rates (``pas_rate``, ``at_mp_rate``) are percentages.
+    """
+
+    period: date
+    status: Status
+    gross_salary: Decimal
+    at_mp_rate: Decimal
+    contractual_hours: Decimal | None = FULL_TIME_HOURS
+    bonuses: Decimal = ZERO
+    reimbursed_expenses: Decimal = ZERO
+    pas_rate: Decimal = ZERO
+    headcount_50_plus: bool = False
+    schemes: tuple[Scheme, ...] = ()
+    alsace_moselle: bool = False
+
+    def __post_init__(self) -> None:
+        if self.period.day != 1:
+            raise ValueError("period must be the first day of the month")
+        if self.status not in ("cadre", "non_cadre"):
+            raise ValueError(f"status must be 'cadre' or 'non_cadre', not {self.status!r}")
+        for name in ("gross_salary", "at_mp_rate", "bonuses", "reimbursed_expenses", "pas_rate"):
+            if not isinstance(getattr(self, name), Decimal):
+                raise TypeError(f"{name} must be a Decimal")
+        if self.contractual_hours is not None and not (
+            isinstance(self.contractual_hours, Decimal) and self.contractual_hours > 0
+        ):
+            raise ValueError("contractual_hours must be a positive Decimal or None")
+
+    @property
+    def gross(self) -> Decimal:
+        """Pay subject to contributions: salary plus bonuses."""
+        return self.gross_salary + self.bonuses
+
+
+@dataclass(frozen=True)
+class PayslipLine:
+    """A payslip line. Amounts are positive charges; a reduction has a negative amount.
+
+    For scheme lines with fixed amounts ``base`` and rates are ``None``.
+    """
+
+    code: str
+    label: str
+    block: str
+    base: Decimal | None
+    employee_rate: Decimal | None
+    employee_amount: Decimal
+    employer_rate: Decimal | None
+    employer_amount: Decimal
+
+
+@dataclass(frozen=True)
+class PayslipResult:
+    """Every figure of the payslip, in cents."""
+
+    period: date
+    ceiling: Decimal  # PMSS, prorated for part time (to the cent for display; bases use it unrounded)
+    gross: Decimal
+    lines: tuple[PayslipLine, ...]
+    total_employee_contributions: Decimal
+    total_employer_contributions: Decimal  # after the réduction générale
+    rg_coefficient: Decimal
+    reduction_generale: Decimal  # positive amount; shown as a negative employer line
+    net_social: Decimal  # montant net social
+    net_before_tax: Decimal  # net à payer avant impôt sur le revenu
+    taxable_net: Decimal  # net imposable, base of the withholding tax
+    pas_rate: Decimal
+    pas_amount: Decimal
+    reimbursed_expenses: Decimal
+    net_paid: Decimal
+    employer_cost: Decimal  # gross + employer contributions − réduction générale
+    smic_reference: Decimal  # monthly SMIC used by the réduction générale and thresholds
+
+    def line(self, code: str) -> PayslipLine:
+        """The first line with this code (KeyError if the line does not apply)."""
+        for payslip_line in self.lines:
+            if payslip_line.code == code:
+                return payslip_line
+        raise KeyError(code)
+
+    def has_line(self, code: str) -> bool:
+        return any(payslip_line.code == code for payslip_line in self.lines)
+
+    def block_lines(self, block: str) -> list[PayslipLine]:
+        return [payslip_line for payslip_line in self.lines if payslip_line.block == block]
