@@ -1,4 +1,5 @@
 from backoffice.models.agreements import PriceLine, Service, ServiceAgreement
+from backoffice.models.api import ApiToken
 from backoffice.models.audit import AuditEntry
 from backoffice.models.documents import Document
 from backoffice.models.dossiers import Dossier, DossierComment, DossierStatus
@@ -8,7 +9,7 @@ from backoffice.models.users import Invitation, Membership, Role, User
 from backoffice.models.workspaces import Workspace, WorkspaceKind
 
 __all__ = [
-    "AuditEntry", "Document", "Dossier", "DossierComment", "DossierStatus", "Entrepreneur",
+    "ApiToken", "AuditEntry", "Document", "Dossier", "DossierComment", "DossierStatus", "Entrepreneur",
     "Invitation", "Membership", "PriceLine", "Role", "Service", "ServiceAgreement", "Usage",
     "User", "Workspace", "WorkspaceKind",
 ]

@@ -1,0 +1,1 @@
+"""Payroll background tasks (Celery autodiscovers `payroll.tasks`); one module per topic."""
