@@ -22,4 +22,11 @@ if os.environ.get("MUTUALISE_TEST_DB_NAME"):
     DATABASES["default"]["NAME"] = os.environ["MUTUALISE_TEST_DB_NAME"]
 elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory, so a Celery worker process can read what a test wrote.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+    # One file per test process, so parallel runs never share (or flush) each other's database.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")}
+
+# Django's live server (browser tests) wraps every request in a media handler that needs a
+# string MEDIA_URL. Production keeps MEDIA_URL = None (no public media at all); here it points
+# to an empty folder that holds nothing, so the live server serves no private file either.
+MEDIA_URL = "/_live-server-media-empty/"
+MEDIA_ROOT = tempfile.mkdtemp(prefix="mutualise-test-empty-media-")
