@@ -7,6 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
+from django.utils.http import urlencode
 from django_scopes import scope
 
 from backoffice.tenancy import resolve_actor
@@ -41,7 +42,8 @@ class WorkspaceMiddleware:
         if actor is None:
             raise Http404("No such workspace")
         if actor.is_staff and not otp_satisfied(request.user):
-            return redirect(f"{settings.OTP_VERIFY_URL}?next={request.get_full_path()}")
+            # The check page sends a user with no confirmed authenticator on to enrol one.
+            return redirect(f"{settings.OTP_VERIFY_URL}?{urlencode({'next': request.get_full_path()})}")
         request.actor = actor
         request.workspace = actor.workspace
         if actor.workspace is None:

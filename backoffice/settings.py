@@ -118,6 +118,10 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # invitation and reset links live thr
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The key under which the login form and `authenticate()` pass the e-mail. Axes would default
+# to USERNAME_FIELD ("email"), find no username in the credentials and count every failure
+# as (None, address): a lockout by address only, that the right password then walked past.
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

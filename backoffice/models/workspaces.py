@@ -55,6 +55,11 @@ class Workspace(models.Model):
     def is_host(self) -> bool:
         return self.kind == WorkspaceKind.HOST
 
+    @property
+    def has_entrepreneurs(self) -> bool:
+        """Only CAEs (the host and partners) have entrepreneurs; an alumni company has none."""
+        return self.kind in (WorkspaceKind.HOST, WorkspaceKind.PARTNER)
+
     def clean(self) -> None:
         if self.kind == WorkspaceKind.ALUMNI and not self.origin_id:
             raise ValidationError({"origin": _("An alumni company needs its origin CAE.")})

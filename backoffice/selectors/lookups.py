@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from backoffice.models import Document, Dossier, Entrepreneur, ServiceAgreement
+from backoffice.models import Document, Dossier, Entrepreneur, PriceLine, ServiceAgreement, Workspace
 from backoffice.roles import Perm
 from backoffice.tenancy import Actor
 
@@ -42,3 +42,16 @@ def get_entrepreneur(actor: Actor, pk: int) -> Entrepreneur:
 def get_agreement(actor: Actor, pk: int) -> ServiceAgreement:
     actor.require(Perm.AGREEMENT_VIEW)
     return _in_actor_workspace(actor, get_object_or_404(ServiceAgreement, pk=pk))
+
+
+def get_price_line(actor: Actor, pk: int) -> PriceLine:
+    actor.require(Perm.AGREEMENT_VIEW)
+    return _in_actor_workspace(actor, get_object_or_404(PriceLine.objects.select_related("agreement"), pk=pk))
+
+
+def get_workspace_for_staff(actor: Actor, slug: str) -> Workspace:
+    """A workspace by slug, from the staff area (any workspace: staff act for all of them)."""
+    actor.require(Perm.STAFF_AREA)
+    if not actor.is_staff or actor.workspace is not None:
+        raise Http404
+    return get_object_or_404(Workspace.objects.select_related("origin"), slug=slug)

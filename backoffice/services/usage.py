@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from backoffice.models import Usage, Workspace
+from backoffice.models import Service, Usage, Workspace
 
 
 @transaction.atomic
@@ -17,6 +17,10 @@ def usage_record(*, workspace: Workspace, service: str, kind: str, quantity: Dec
     the same payroll or batch twice updates the record instead of billing twice."""
     if not isinstance(quantity, Decimal):
         raise TypeError("quantity must be a Decimal")
+    if service not in Service.values:
+        raise ValueError(f"unknown service {service!r}")
+    if not kind or not reference:
+        raise ValueError("usage needs a kind and a reference")
     usage, _created = Usage.objects.update_or_create(
         workspace=workspace, kind=kind, reference=reference,
         defaults={"service": service, "quantity": quantity, "occurred_on": occurred_on, "description": description},

@@ -1,0 +1,165 @@
+"""Reading billable usage: a workspace's month grouped by service and kind, priced for information.
+
+`price_amount` is the one pricing rule (pure Decimal, no database): invoicing reuses it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, Sum
+
+from backoffice.models import PriceLine, Service, ServiceAgreement, Usage, Workspace
+from backoffice.models.agreements import PriceKind
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal("100")
+
+
+def price_amount(line: PriceLine, quantity: Decimal) -> Decimal:
+    """Amount excluding VAT, rounded to the cent (ROUND_HALF_UP), that `line` charges for `quantity`:
+
+    - per unit:     quantity × unit price (quantity = acts, e.g. payslips);
+    - percentage:   quantity × rate / 100 (quantity = the declared amount, e.g. revenue in €);
+    - monthly flat: quantity × unit price (quantity = number of months).
+    """
+    if not isinstance(quantity, Decimal):
+        raise TypeError("quantity must be a Decimal")
+    if line.kind == PriceKind.PERCENTAGE:
+        amount = quantity * (line.rate or Decimal("0")) / HUNDRED
+    elif line.kind in (PriceKind.PER_UNIT, PriceKind.MONTHLY_FLAT):
+        amount = quantity * line.unit_price
+    else:
+        raise ValueError(f"unknown price kind {line.kind!r}")
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
+    first = month.replace(day=1)
+    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def parse_month(value: str | None, *, default: datetime.date) -> datetime.date:
+    """"YYYY-MM" → the first day of that month; `default`'s month when missing or malformed."""
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        return datetime.date(year, month, 1)
+    except (TypeError, ValueError):
+        return default.replace(day=1)
+
+
+def shift_month(month: datetime.date, delta: int) -> datetime.date:
+    index = month.year * 12 + month.month - 1 + delta
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class UsageLine:
+    kind: str
+    quantity: Decimal
+    acts: int
+    price_line: PriceLine | None
+    amount: Decimal | None  # None: no price line of the agreement in force prices this kind
+
+
+@dataclass
+class ServiceUsage:
+    service: str
+    label: str
+    agreement: ServiceAgreement | None
+    lines: list[UsageLine] = field(default_factory=list)
+    flat_fees: list[tuple[PriceLine, Decimal]] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return (sum((u.amount for u in self.lines if u.amount is not None), Decimal("0.00"))
+                + sum((amount for _line, amount in self.flat_fees), Decimal("0.00")))
+
+
+@dataclass
+class UsageMonth:
+    month: datetime.date
+    services: list[ServiceUsage]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((s.total for s in self.services), Decimal("0.00"))
+
+
+def agreement_for_month(agreements: list[ServiceAgreement], month: datetime.date) -> ServiceAgreement | None:
+    """Among one service's agreements, the one that prices `month`: the one in force on the
+    month's last day, else the last one that started within the month (agreements of one
+    service never overlap, so there is at most one of each)."""
+    first, last = month_bounds(month)
+    overlapping = [a for a in agreements
+                   if a.start_date <= last and (a.end_date is None or a.end_date >= first)]
+    for agreement in overlapping:
+        if agreement.is_active_on(last):
+            return agreement
+    return max(overlapping, key=lambda a: a.start_date, default=None)
+
+
+def usage_month(*, workspace: Workspace, month: datetime.date) -> UsageMonth:
+    """The month's usage of `workspace` grouped by service then kind, with quantity totals and
+    (for information) the amount priced by the agreement in force. Three queries whatever the
+    volume. Runs inside the workspace's scope."""
+    first, last = month_bounds(month)
+    totals = list(
+        Usage.objects.filter(workspace=workspace, occurred_on__range=(first, last))
+        .values("service", "kind").annotate(quantity=Sum("quantity"), acts=Count("pk")).order_by("service", "kind")
+    )
+    agreements = list(
+        ServiceAgreement.objects.filter(workspace=workspace, start_date__lte=last)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first)).prefetch_related("price_lines")
+    )
+    by_service: dict[str, list[ServiceAgreement]] = {}
+    for agreement in agreements:
+        by_service.setdefault(agreement.service, []).append(agreement)
+
+    services = []
+    for service, label in Service.choices:
+        rows = [t for t in totals if t["service"] == service]
+        agreement = agreement_for_month(by_service.get(service, []), first)
+        if not rows and agreement is None:
+            continue
+        lines_by_kind = {line.usage_kind: line for line in (agreement.price_lines.all() if agreement else [])}
+        group = ServiceUsage(service=service, label=str(label), agreement=agreement)
+        for row in rows:
+            line = lines_by_kind.get(row["kind"])
+            if line is not None and line.kind == PriceKind.MONTHLY_FLAT:
+                line = None
+            group.lines.append(UsageLine(kind=row["kind"], quantity=row["quantity"], acts=row["acts"],
+                                         price_line=line,
+                                         amount=price_amount(line, row["quantity"]) if line else None))
+        if agreement is not None:
+            group.flat_fees = [(line, price_amount(line, Decimal("1"))) for line in agreement.price_lines.all()
+                               if line.kind == PriceKind.MONTHLY_FLAT]
+        services.append(group)
+    return UsageMonth(month=first, services=services)
+
+
+# --- agreements and their prices (the agreement page; invoicing reads the same) ---------------
+
+@dataclass
+class ServiceAgreements:
+    service: str
+    label: str
+    agreements: list[ServiceAgreement]
+    current: ServiceAgreement | None  # in force today
+
+
+def agreements_by_service(*, workspace: Workspace, today: datetime.date) -> list[ServiceAgreements]:
+    """The workspace's agreements grouped by service (in the Service order), newest first,
+    each with its price lines. Two queries."""
+    agreements = list(ServiceAgreement.objects.filter(workspace=workspace)
+                      .prefetch_related("price_lines").order_by("service", "-start_date"))
+    groups = []
+    for service, label in Service.choices:
+        mine = [a for a in agreements if a.service == service]
+        if mine:
+            groups.append(ServiceAgreements(service=service, label=str(label), agreements=mine,
+                                            current=next((a for a in mine if a.is_active_on(today)), None)))
+    return groups
