@@ -90,6 +90,8 @@ TEMPLATES = [
     },
 ]
 
+# Local state (SQLite database, private files in the demo) lives in var/, created on first use.
+(BASE_DIR / "var").mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
