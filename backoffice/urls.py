@@ -18,6 +18,7 @@ workspace_patterns = [
     path("dossiers/<int:pk>/comment/", dossiers.dossier_comment_add, name="dossier_comment"),
     path("dossiers/<int:pk>/attach/", dossiers.dossier_attach, name="dossier_attach"),
     path("dossiers/<int:pk>/update/", dossiers.dossier_update, name="dossier_update"),
+    path("dossiers/<int:pk>/quick/", dossiers.dossier_quick_action, name="dossier_quick"),
     path("documents/", documents.documents, name="documents"),
     path("documents/upload/", documents.document_upload_view, name="document_upload"),
     path("documents/<int:pk>/download/", documents.document_download, name="document_download"),
@@ -26,6 +27,7 @@ workspace_patterns = [
 staff_patterns = [
     path("", staff.dashboard, name="dashboard"),
     path("queue/", dossiers.staff_queue, name="queue"),
+    path("queue/bulk-assign/", dossiers.staff_queue_bulk_assign, name="queue_bulk_assign"),
     path("audit/", staff.audit_trail, name="audit"),
 ]
 

@@ -11,8 +11,11 @@ from django_scopes import ScopedManager
 
 
 def document_path(instance: Document, filename: str) -> str:
-    # Never trust the uploaded name for the path: a random name inside the workspace folder.
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    """Never trust the uploaded name for the path: a random name inside the workspace folder,
+    keeping only a short alphanumeric extension (uploads are type-checked before this)."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if not (suffix.isascii() and suffix.isalnum() and len(suffix) <= 8):
+        suffix = "bin"
     return f"ws-{instance.workspace_id}/{uuid.uuid4().hex}.{suffix}"
 
 

@@ -25,7 +25,12 @@ def _sha256(upload) -> str:
 @transaction.atomic
 def document_upload(*, actor, workspace: Workspace, upload, title: str = "", dossier: Dossier | None = None,
                     internal: bool = False) -> Document:
-    """Store an uploaded file after checking its size and type (ValidationError otherwise)."""
+    """Store an uploaded file after checking its size and type (ValidationError otherwise).
+
+    The stored path is random (see `document_path`): the user's file name is kept only as
+    `original_name`, for the download's file name."""
+    if dossier is not None and dossier.workspace_id != workspace.pk:
+        raise ValueError("a document and its dossier belong to the same workspace")
     content_type = check_upload(upload)
     document = Document(
         workspace=workspace, dossier=dossier, kind=DocumentKind.UPLOAD, title=title or upload.name,
@@ -43,6 +48,8 @@ def document_upload(*, actor, workspace: Workspace, upload, title: str = "", dos
 def document_store_generated(*, workspace: Workspace, filename: str, content: bytes, content_type: str, title: str,
                              dossier: Dossier | None = None, actor=None, internal: bool = False) -> Document:
     """Store a file the system generated (a PDF, an export)."""
+    if dossier is not None and dossier.workspace_id != workspace.pk:
+        raise ValueError("a document and its dossier belong to the same workspace")
     document = Document(
         workspace=workspace, dossier=dossier, kind=DocumentKind.GENERATED, title=title, original_name=filename,
         content_type=content_type, size=len(content), sha256=hashlib.sha256(content).hexdigest(),
@@ -52,3 +59,11 @@ def document_store_generated(*, workspace: Workspace, filename: str, content: by
     document.save()
     audit_record(actor=actor, workspace=workspace, action="document.generate", obj=document)
     return document
+
+
+@transaction.atomic
+def document_download(*, actor, document: Document):
+    """Open a document's file for a permitted reader and record who read it (the caller has
+    already checked the right to read it: see `get_document`). Returns an open binary file."""
+    audit_record(actor=actor, workspace=document.workspace, action="document.download", obj=document)
+    return document.file.open("rb")

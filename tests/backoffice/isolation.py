@@ -31,6 +31,7 @@ OBJECT_PARAMS: dict[str, dict[str, str]] = {
     "dossier_comment": {"pk": "dossier"},
     "dossier_attach": {"pk": "dossier"},
     "dossier_update": {"pk": "dossier"},
+    "dossier_quick": {"pk": "dossier"},
     "document_download": {"pk": "document"},
 }
 
