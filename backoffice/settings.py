@@ -184,7 +184,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     # Private documents: never exposed under a public URL, served by a permission-checked view.
     "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "backoffice.storage.PrivateStorage",
         "OPTIONS": {"location": env_str("MUTUALISE_PRIVATE_ROOT", str(BASE_DIR / "var" / "private")),
                     "base_url": None},
     },

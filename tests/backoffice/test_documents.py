@@ -72,8 +72,8 @@ def test_private_files_have_no_public_url():
 
 def test_a_stored_file_is_not_reachable_by_its_path(world, docs):
     document = docs["public"]
-    with override_settings(MEDIA_URL=None), pytest.raises(ValueError):
-        document.file.url  # noqa: B018 - the property raises: there is no URL to give out
+    with pytest.raises(NotImplementedError):
+        document.file.url  # noqa: B018 - the private storage raises: there is no URL to give out
     # The private root is not the (test-only, empty) media folder, and no route serves it.
     assert default_storage.location != str(settings.MEDIA_ROOT)
     for path in (f"/{document.file.name}", f"/media/{document.file.name}", f"/private/{document.file.name}"):
@@ -202,3 +202,15 @@ def test_each_download_is_audited(world, docs):
     assert len(entries) == 2
     assert {(e.actor, e.workspace, e.object_id) for e in entries} == {
         (world.users["partner_a"], world.partner_a, str(docs["public"].pk))}
+
+
+def test_private_storage_never_builds_a_url(world):
+    """Even where MEDIA_URL is set (the live server needs one in tests), a stored document has
+    no URL: the storage refuses, so only the permission-checked view can serve it."""
+    from django.core.files.storage import default_storage
+
+    from backoffice.storage import PrivateStorage
+
+    assert isinstance(default_storage, PrivateStorage)
+    with pytest.raises(NotImplementedError):
+        default_storage.url("ws-1/anything.pdf")

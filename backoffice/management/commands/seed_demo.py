@@ -41,8 +41,10 @@ def _siret(siren: str) -> str:
     return base + luhn.calc_check_digit(base)
 
 
-def _nir(n: int) -> str:
-    body = f"{1 + n % 2}{80 + n % 15:02d}{1 + n % 12:02d}69{123 + n:03d}{100 + n:03d}"
+def _nir(n: int, birth: datetime.date) -> str:
+    """A valid fictional NIR agreeing with the birth date (décret 82-103 art. 4): sex, year,
+    month, département 69, commune and order numbers, then the key 97 − (number mod 97)."""
+    body = f"{1 + n % 2}{birth.year % 100:02d}{birth.month:02d}69{123 + n % 800:03d}{100 + n % 899:03d}"
     return body + f"{97 - int(body) % 97:02d}"
 
 
@@ -109,7 +111,7 @@ class Command(BaseCommand):
             n = (sum(map(ord, ws.slug)) % 50) * 20 + i
             Entrepreneur.objects.update_or_create(workspace=ws, matricule=f"{ws.slug[:5].upper()}-{i + 1:03d}", defaults={
                 "first_name": FIRST[i % len(FIRST)], "last_name": LAST[(i * 3) % len(LAST)],
-                "birth_date": datetime.date(1975 + i, 1 + i % 12, 1 + i), "nir": _nir(n),
+                "birth_date": (birth := datetime.date(1975 + i, 1 + i % 12, 1 + i)), "nir": _nir(n, birth),
                 "email": f"e{i + 1}@{ws.slug}.test", "entry_date": datetime.date(2022 + i % 3, 1 + i % 12, 1),
                 "exit_date": datetime.date(2025, 12, 31) if i == count - 1 else None, "trade": ws.trade,
             })
