@@ -2,7 +2,7 @@
 
 Enrolment is allowed only while the user has no confirmed TOTP device: once one exists,
 the second factor can only be passed, never replaced from a password-only session (an
-operator deletes a lost device in the admin, then the user enrols again).
+operator runs `manage.py reset_2fa EMAIL` for a lost device, then the user enrols again).
 """
 
 from __future__ import annotations
@@ -71,3 +71,14 @@ def otp_setup_confirm(*, user, device: TOTPDevice, token: str) -> list[str] | No
         audit_record(actor=user, workspace=workspace, action="account.two_factor_enrol", obj=device,
                      changes={"backup_codes": len(codes)})
     return codes
+
+
+@transaction.atomic
+def otp_reset(*, actor, user) -> int:
+    """Remove every second-factor device of `user` (lost phone): they enrol again at next
+    login. Audited in each workspace the user belongs to. Returns the number of devices."""
+    removed = TOTPDevice.objects.filter(user=user).delete()[0] + StaticDevice.objects.filter(user=user).delete()[0]
+    for membership in user_memberships(user):
+        audit_record(actor=actor, workspace=membership.workspace, action="account.otp_reset", obj=user,
+                     changes={"devices_removed": removed})
+    return removed

@@ -274,3 +274,22 @@ def test_a_user_with_a_membership_created_by_hand_still_logs_in(world):
         user = MembershipFactory(workspace=world.partner_b, role="viewer", user=UserFactory()).user
     response = Client().post(reverse("login"), {"username": user.email, "password": "correct horse battery staple"})
     assert response.status_code == 302
+
+
+def test_reset_2fa_command_removes_devices_and_is_audited(world):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_scopes import scopes_disabled
+
+    from backoffice.models import AuditEntry
+
+    staff = world.users["staff"]
+    TOTPDevice.objects.create(user=staff, name="lost phone", confirmed=True)
+    call_command("reset_2fa", "STAFF@example.test")
+    assert not TOTPDevice.objects.filter(user=staff).exists()
+    with scopes_disabled():
+        entry = AuditEntry.objects.get(action="account.otp_reset")
+    assert entry.workspace == world.host and entry.changes == {"devices_removed": 1}
+    with pytest.raises(CommandError):
+        call_command("reset_2fa", "nobody@example.test")
