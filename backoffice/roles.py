@@ -28,6 +28,14 @@ class Perm(str, Enum):
     PERSONAL_ID_REVEAL = "personal_id.reveal"      # NIR and IBAN in clear, each reveal audited
     AUDIT_VIEW = "audit.view"
     STAFF_AREA = "staff.area"
+    PAYROLL_VIEW = "payroll.view"                  # a month's payroll, payslips, journal
+    PAYROLL_RUN = "payroll.run"                    # compute, render PDFs, declare, deliver (host payroll staff)
+    PAYROLL_APPROVE = "payroll.approve"            # the partner approves the computed month (locks it)
+    PAYROLL_SETTINGS_MANAGE = "payroll.settings"   # a workspace's employer settings, schemes, contribution rule
+    PAYROLL_SIMULATE = "payroll.simulate"          # payslip simulation (computes, writes nothing)
+    RATES_MANAGE = "payroll.rates"                 # the shared rate tables (staff area; audited)
+    PAYROLL_SUBMIT = "payroll.submit"              # upload and confirm a month's data (monthly submission)
+    API_TOKEN_MANAGE = "api_token.manage"          # create/revoke the workspace's API tokens
 
 
 STAFF_ROLES = frozenset({Role.HOST_ADMIN, Role.PAYROLL_OFFICER, Role.TRAINING_OFFICER, Role.ALUMNI_OFFICER})
@@ -42,15 +50,21 @@ _STAFF_COMMON = _CLIENT_READ | {
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.HOST_ADMIN: frozenset(_STAFF_COMMON | {Perm.WORKSPACE_MANAGE, Perm.AGREEMENT_MANAGE, Perm.PERSONAL_ID_REVEAL}),
+    Role.HOST_ADMIN: frozenset(_STAFF_COMMON | {Perm.WORKSPACE_MANAGE, Perm.AGREEMENT_MANAGE, Perm.PERSONAL_ID_REVEAL,
+                                                Perm.PAYROLL_VIEW, Perm.PAYROLL_RUN, Perm.PAYROLL_SETTINGS_MANAGE,
+                                                Perm.PAYROLL_SIMULATE, Perm.RATES_MANAGE, Perm.PAYROLL_SUBMIT,
+                                                Perm.API_TOKEN_MANAGE}),
     # Payroll officers need NIR and IBAN to run payroll and the monthly declaration.
-    Role.PAYROLL_OFFICER: frozenset(_STAFF_COMMON | {Perm.PERSONAL_ID_REVEAL}),
+    Role.PAYROLL_OFFICER: frozenset(_STAFF_COMMON | {Perm.PERSONAL_ID_REVEAL, Perm.PAYROLL_VIEW, Perm.PAYROLL_RUN,
+                                                     Perm.PAYROLL_SETTINGS_MANAGE, Perm.PAYROLL_SIMULATE,
+                                                     Perm.RATES_MANAGE, Perm.PAYROLL_SUBMIT}),
     Role.TRAINING_OFFICER: frozenset(_STAFF_COMMON),
     Role.ALUMNI_OFFICER: frozenset(_STAFF_COMMON),
     # A partner manager keeps its own people's data, so may read it in clear.
     Role.MANAGER: frozenset(_CLIENT_READ | {Perm.DOSSIER_COMMENT, Perm.DOCUMENT_UPLOAD, Perm.ENTREPRENEUR_EDIT,
-                                            Perm.PERSONAL_ID_REVEAL}),
-    Role.VIEWER: frozenset(_CLIENT_READ),
+                                            Perm.PERSONAL_ID_REVEAL, Perm.PAYROLL_VIEW, Perm.PAYROLL_APPROVE,
+                                            Perm.PAYROLL_SIMULATE, Perm.PAYROLL_SUBMIT, Perm.API_TOKEN_MANAGE}),
+    Role.VIEWER: frozenset(_CLIENT_READ | {Perm.PAYROLL_VIEW}),
 }
 
 

@@ -170,13 +170,19 @@ OTP_VERIFY_URL = "/accounts/2fa/"
 # Only in demo mode, these accounts skip the second factor (README: demo-only accounts).
 OTP_WAIVED_EMAILS = ["support@mutualise.test"] if DEMO_MODE else []
 
+# French first: the UI is written in English msgids and translated by locale/fr (`make messages`).
+# LocaleMiddleware serves a browser that asks for English in English (the fallback, and what an
+# untranslated string shows); any other language gets French.
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
+# Amounts grouped by thousands: "1 234,56" (no-break space) in French, "1,234.56" in English.
 USE_THOUSAND_SEPARATOR = True
+# French formats are Django's own; English ones are day first (backoffice/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["backoffice.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"

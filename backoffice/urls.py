@@ -60,4 +60,5 @@ urlpatterns = [
     path("w/<slug:workspace>/training/", include("training.urls")),
     path("w/<slug:workspace>/alumni/", include("alumni.urls")),
     path("w/<slug:workspace>/invoicing/", include("invoicing.urls")),
+    path("api/v1/", include("payroll.api")),  # REST API: token auth, no /w/ prefix (the token decides the scope)
 ]

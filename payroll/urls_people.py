@@ -1,3 +1,17 @@
-"""Payroll URLs (urls_people)."""
+"""Payroll URLs under /w/<workspace>/payroll/: employment data, settings, simulation."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from payroll.views import people, settings, simulation
+
+urlpatterns: list = [
+    path("people/", people.people, name="payroll_people"),
+    path("people/import/", people.people_import, name="payroll_people_import"),
+    path("people/import/template.xlsx", people.people_import_template, name="payroll_people_import_template"),
+    path("people/<int:pk>/", people.person, name="payroll_person"),
+    path("people/<int:pk>/edit/", people.person_edit, name="payroll_person_edit"),
+    path("people/<int:pk>/iban/", people.person_iban_reveal, name="payroll_person_iban"),
+    path("settings/", settings.payroll_settings, name="payroll_settings"),
+    path("settings/edit/", settings.payroll_settings_edit, name="payroll_settings_edit"),
+    path("simulation/", simulation.simulation, name="payroll_simulation"),
+]

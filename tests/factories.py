@@ -139,3 +139,240 @@ class UsageFactory(factory.django.DjangoModelFactory):
     quantity = Decimal("1")
     occurred_on = datetime.date(2026, 1, 31)
     reference = factory.Sequence(lambda n: f"ref-{n}")
+
+
+# --- Payroll run, payslips and declarations (tests/payroll/test_run*.py, test_journal.py, test_dsn.py…) ---
+# Models are named as strings so this block needs no import at the top of the file.
+
+class PayrollSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "payroll.PayrollSettings"
+        django_get_or_create = ("workspace",)
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    siret = factory.LazyAttribute(lambda o: o.workspace.siret or make_siret(o.workspace.siren))
+    naf_code = "7022Z"
+    urssaf_number = "117000001234"
+    collective_agreement = "Convention collective nationale des bureaux d'études techniques (Syntec)"
+    idcc = "1486"
+    at_mp_rate = Decimal("1.30")
+    pension_funds = "Institution de retraite complémentaire AGIRC-ARRCO"
+    payment_day = 28
+
+
+class PayrollBracketFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "payroll.ContributionBracket"
+
+    settings = factory.SubFactory(PayrollSettingsFactory)
+    workspace = factory.LazyAttribute(lambda o: o.settings.workspace)
+    threshold = Decimal("0")
+    rate = Decimal("10")
+
+
+class PayrollEmploymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "payroll.Employment"
+
+    entrepreneur = factory.SubFactory(EntrepreneurFactory)
+    workspace = factory.LazyAttribute(lambda o: o.entrepreneur.workspace)
+    contract_type = "cesa"
+    status = "non_cadre"
+    contractual_hours = None
+    job_title = "Consultante"
+    classification = "Position 2.1, coefficient 275"
+    start_date = datetime.date(2024, 1, 1)
+
+
+class PayrollPeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "payroll.PayrollPeriod"
+        django_get_or_create = ("workspace", "period")
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    period = datetime.date(2026, 1, 1)
+    stage = "checked"
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    """A confirmed monthly submission (the import's output)."""
+
+    class Meta:
+        model = "payroll.MonthlySubmission"
+
+    period = factory.SubFactory(PayrollPeriodFactory)
+    workspace = factory.LazyAttribute(lambda o: o.period.workspace)
+    version = factory.Sequence(lambda n: n + 1)
+    document = factory.LazyAttribute(lambda o: DocumentFactory(workspace=o.workspace, title="paie.xlsx"))
+    state = "confirmed"
+
+
+class SubmissionLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "payroll.SubmissionLine"
+
+    submission = factory.SubFactory(SubmissionFactory)
+    workspace = factory.LazyAttribute(lambda o: o.submission.workspace)
+    entrepreneur = factory.LazyAttribute(lambda o: EntrepreneurFactory(workspace=o.workspace))
+    row_number = factory.Sequence(lambda n: n + 2)
+    status = "non_cadre"
+    gross_salary = Decimal("2500.00")
+    revenue = Decimal("0")
+
+
+def _latest_rate_table():
+    from payroll.models import RateTable
+
+    return RateTable.objects.order_by("-effective_from").first()
+
+
+class PayrollRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "payroll.PayrollRun"
+
+    period = factory.SubFactory(PayrollPeriodFactory, stage="computed")
+    workspace = factory.LazyAttribute(lambda o: o.period.workspace)
+    submission = factory.LazyAttribute(lambda o: SubmissionFactory(period=o.period))
+    rate_table = factory.LazyFunction(lambda: _latest_rate_table())
+    computed_at = factory.LazyFunction(lambda: datetime.datetime(2026, 1, 20, tzinfo=datetime.timezone.utc))
+
+
+class PayrollPayslipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "payroll.Payslip"
+
+    run = factory.SubFactory(PayrollRunFactory)
+    workspace = factory.LazyAttribute(lambda o: o.run.workspace)
+    period = factory.LazyAttribute(lambda o: o.run.period.period)
+    entrepreneur = factory.LazyAttribute(lambda o: EntrepreneurFactory(workspace=o.workspace))
+    status = "non_cadre"
+    gross = Decimal("2500.00")
+    total_employee_contributions = Decimal("550.00")
+    total_employer_contributions = Decimal("700.00")
+    reduction_generale = Decimal("0.00")
+    net_social = Decimal("1950.00")
+    net_before_tax = Decimal("1950.00")
+    taxable_net = Decimal("2020.00")
+    pas_rate = Decimal("0.00")
+    pas_amount = Decimal("0.00")
+    reimbursed_expenses = Decimal("0.00")
+    net_paid = Decimal("1950.00")
+    employer_cost = Decimal("3200.00")
+    revenue = Decimal("0.00")
+    cae_contribution = Decimal("0.00")
+    content_hash = "0" * 64
+
+
+class PayrollDeclarationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "payroll.Declaration"
+
+    period = factory.SubFactory(PayrollPeriodFactory, stage="computed")
+    workspace = factory.LazyAttribute(lambda o: o.period.workspace)
+    norm_version = "P26V01"
+    document = factory.LazyAttribute(lambda o: DocumentFactory(
+        workspace=o.workspace, title="DSN", original_name="dsn.txt", content_type="text/plain",
+        file=ContentFile(b"S10.G00.00.001,'Mutualise'\n", name="dsn.txt")))
+
+
+def build_payroll_month(workspace, *, period=datetime.date(2026, 1, 1), lines=({},), stage="checked"):
+    """A workspace's month ready to compute: settings, a period, a confirmed submission and one
+    line per dict in `lines` (SubmissionLine fields; `entrepreneur` may be given to reuse a person,
+    `employment` a dict of Employment fields). Run it inside a scope or scopes_disabled()."""
+    PayrollSettingsFactory(workspace=workspace)
+    payroll_period = PayrollPeriodFactory(workspace=workspace, period=period, stage=stage)
+    submission = SubmissionFactory(period=payroll_period)
+    for values in lines:
+        values = dict(values)
+        employment = values.pop("employment", None)
+        line = SubmissionLineFactory(submission=submission, **values)
+        if employment is not None and not hasattr(line.entrepreneur, "employment"):
+            PayrollEmploymentFactory(entrepreneur=line.entrepreneur, **employment)
+    return payroll_period
+
+
+# --- Monthly submission files and API tokens (tests/payroll/test_submissions*.py, test_api.py) ---
+
+SUBMISSION_HEADERS = ["matricule", "nom", "prenom", "nir", "statut", "heures", "salaire_brut", "primes",
+                      "frais_rembourses", "chiffre_affaires_ht", "taux_pas"]
+
+
+def submission_row(matricule: str, *, nom: str = "", prenom: str = "", nir: str = "", statut: str = "non_cadre",
+                   heures="", salaire_brut="2500", primes="0", frais_rembourses="0", chiffre_affaires_ht="0",
+                   taux_pas="0", **extra) -> dict:
+    """One row of a monthly submission, by column name (values as the user would type them)."""
+    return {"matricule": matricule, "nom": nom, "prenom": prenom, "nir": nir, "statut": statut, "heures": heures,
+            "salaire_brut": salaire_brut, "primes": primes, "frais_rembourses": frais_rembourses,
+            "chiffre_affaires_ht": chiffre_affaires_ht, "taux_pas": taux_pas, **extra}
+
+
+def submission_xlsx(rows, headers=None) -> bytes:
+    """An xlsx (openpyxl) with `headers` then `rows` (dicts by header, or lists). Numeric-looking
+    strings are written as numbers, as Excel would store what a user types."""
+    import io
+
+    from openpyxl import Workbook
+
+    headers = list(headers or (list(rows[0]) if rows and isinstance(rows[0], dict) else SUBMISSION_HEADERS))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Paie"
+    ws.append(headers)
+    for row in rows:
+        values = [row.get(h, "") for h in headers] if isinstance(row, dict) else list(row)
+        ws.append([_typed(h, v) for h, v in zip(headers + [""] * (len(values) - len(headers)), values,
+                                                 strict=False)])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+_TEXT_COLUMNS = {"matricule", "nom", "prenom", "nir", "statut"}
+
+
+def _typed(header, value):
+    """What Excel stores for what a user types: numbers as numbers (except in text columns)."""
+    import re
+
+    if value == "" or value is None:
+        return None
+    if header not in _TEXT_COLUMNS and isinstance(value, str) and re.fullmatch(r"(0|[1-9]\d*)(\.\d+)?", value):
+        return Decimal(value)
+    return value
+
+
+def submission_csv(rows, headers=None, *, encoding: str = "cp1252", delimiter: str = ";",
+                   decimal_comma: bool = True) -> bytes:
+    """A csv as French Excel saves it: `;` separators, decimal comma, Windows-1252 (or
+    "utf-8-sig" for "CSV UTF-8")."""
+    import csv
+    import io
+
+    headers = list(headers or (list(rows[0]) if rows and isinstance(rows[0], dict) else SUBMISSION_HEADERS))
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        values = [row.get(h, "") for h in headers] if isinstance(row, dict) else list(row)
+        writer.writerow([str(v).replace(".", ",") if decimal_comma else str(v) for v in values])
+    return out.getvalue().encode(encoding)
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """An API token; its clear value is `token.raw` (only its hash is stored)."""
+
+    class Meta:
+        model = "backoffice.ApiToken"
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    name = "Logiciel comptable"
+
+    @classmethod
+    def _create(cls, model_class, *args, raw=None, **kwargs):
+        from backoffice.models.api import ApiToken, hash_token
+
+        raw = raw or ApiToken.generate()
+        kwargs["prefix"], kwargs["key_hash"] = raw[:8], hash_token(raw)
+        token = super()._create(model_class, *args, **kwargs)
+        token.raw = raw
+        return token

@@ -24,11 +24,17 @@ from tests.conftest import login
 PUBLIC: set[str] = set()
 OBJECT_BUILDERS: dict[str, Callable] = {}
 OBJECT_PARAMS: dict[str, dict[str, str]] = {}
+API_PUBLIC: set[str] = set()  # API addresses that need no token (full names, e.g. "api_v1:openapi-json")
 for _path in sorted(Path(__file__).parent.rglob("isolation*.py")):
     _module = import_module(".".join(_path.relative_to(Path(__file__).parent.parent).with_suffix("").parts))
     PUBLIC |= getattr(_module, "PUBLIC", set())
     OBJECT_BUILDERS |= getattr(_module, "OBJECT_BUILDERS", {})
     OBJECT_PARAMS |= getattr(_module, "OBJECT_PARAMS", {})
+    API_PUBLIC |= getattr(_module, "API_PUBLIC", set())
+
+# The REST API (payroll/api.py) lives under this URL namespace: no /w/ prefix, the bearer token
+# decides the workspace. Its addresses are walked with tokens by test_api_isolates_workspaces.
+API_NAMESPACE = "api_v1"
 
 _PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -50,6 +56,8 @@ def classify(name: str, route: str) -> str:
     params = set(_PARAM.findall(route))
     if name.startswith("staff:"):
         return "staff"
+    if name.startswith(f"{API_NAMESPACE}:"):
+        return "api"
     if "workspace" in params:
         return "workspace"
     if name.split(":")[-1] in PUBLIC:
@@ -69,7 +77,7 @@ def test_every_url_is_classified():
         if kind == "unclassified":
             problems.append(f"{name} ({route}) is neither workspace-scoped, staff-only nor PUBLIC")
         params = set(_PARAM.findall(route)) - {"workspace"}
-        if kind in ("workspace", "staff") and params:
+        if kind in ("workspace", "staff", "api") and params:
             described = OBJECT_PARAMS.get(name.split(":")[-1] if ":" not in name else name, {})
             missing = params - set(described)
             if missing:
@@ -185,3 +193,46 @@ def test_urls_with_own_objects_are_reachable(world):
         if status == 404:
             failures.append(f"GET {url} → 404")
     assert not failures, "\n".join(failures)
+
+
+def test_api_isolates_workspaces(world):
+    """The REST API: workspace A's token with workspace B's object ids answers 404 (or 405 for a
+    method the address does not take), and every address but the published schema answers 401
+    without a token, with an unknown token or with a revoked one. Control: A's token finds A's
+    own objects."""
+    from django.test import Client
+    from django.utils import timezone
+
+    from tests.factories import ApiTokenFactory
+
+    objects = build_objects([world.partner_a, world.partner_b])
+    with scopes_disabled():
+        token_a = ApiTokenFactory(workspace=world.partner_a)
+        revoked = ApiTokenFactory(workspace=world.partner_a, revoked_at=timezone.now())
+    client = Client()
+    api_urls = [(name, route) for name, route in iter_urls() if classify(name, route) == "api"]
+    assert api_urls, "no API address found"
+    failures, checked_ids = [], 0
+    for name, route in api_urls:
+        foreign_url = url_for(name, route, world.partner_b.slug, objects[world.partner_b.slug])
+        own_url = url_for(name, route, world.partner_a.slug, objects[world.partner_a.slug])
+        for method in ("get", "post"):
+            send = getattr(client, method)
+            if name not in API_PUBLIC:
+                for label, headers in (("no token", {}), ("unknown token", {"HTTP_AUTHORIZATION": "Bearer mut_nope"}),
+                                       ("revoked token", {"HTTP_AUTHORIZATION": f"Bearer {revoked.raw}"})):
+                    status = send(foreign_url, **headers).status_code
+                    if status not in (401, 405):
+                        failures.append(f"{method.upper()} {foreign_url} ({label}) → {status}")
+            if set(_PARAM.findall(route)):
+                checked_ids += 1
+                status = send(foreign_url, HTTP_AUTHORIZATION=f"Bearer {token_a.raw}").status_code
+                if status not in (404, 405):
+                    failures.append(f"{method.upper()} {foreign_url} (token of cae-a, objects of cae-b) → {status}")
+        if set(_PARAM.findall(route)):
+            status = client.get(own_url, HTTP_AUTHORIZATION=f"Bearer {token_a.raw}").status_code
+            if status == 404:
+                failures.append(f"GET {own_url} (token of cae-a, its own objects) → 404")
+    assert checked_ids > 0
+    assert not failures, "\n".join(failures)
+

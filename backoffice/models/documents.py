@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
 
@@ -20,7 +21,8 @@ def document_path(instance: Document, filename: str) -> str:
 
 
 class DocumentKind(models.TextChoices):
-    UPLOAD = "upload", _("Upload")
+    # A noun here ("an upload"), a verb on the upload button: French needs two words.
+    UPLOAD = "upload", pgettext_lazy("document kind", "Upload")
     GENERATED = "generated", _("Generated")
 
 

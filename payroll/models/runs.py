@@ -18,6 +18,14 @@ class PayrollRun(models.Model):
     computed_at = models.DateTimeField()
     computed_by = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                     related_name="+")
+    # The PDF batch (payroll/tasks/runs.py): its Celery task, state and percent done, for the progress bar.
+    pdf_task_id = models.CharField(max_length=64, blank=True)
+    pdf_state = models.CharField(max_length=10, blank=True)  # "" | queued | running | done | failed
+    pdf_progress = models.PositiveSmallIntegerField(default=0)
+    # All the month's payslip PDFs in one zip; zip_hash says which PDFs it holds (rebuilt when one changed).
+    zip_document = models.ForeignKey("backoffice.Document", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    zip_hash = models.CharField(max_length=64, blank=True)
 
     objects = ScopedManager(workspace="workspace")
 

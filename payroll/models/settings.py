@@ -88,6 +88,7 @@ class Scheme(models.Model):
     applies_to = models.CharField(_("applies to"), max_length=20, default="all",
                                   choices=[("all", _("everyone")), ("cadre", _("cadres")), ("non_cadre", _("non-cadres"))])
     base = models.CharField(_("base"), max_length=20, default="total",
+                            # xgettext:no-python-format  (a literal %, not a placeholder)
                             help_text=_("total, tranche_a, tranche_2 or pmss (a % of the full PMSS)."))
     employee_rate = models.DecimalField(_("employee rate (%)"), max_digits=7, decimal_places=4, default=Decimal("0"))
     employer_rate = models.DecimalField(_("employer rate (%)"), max_digits=7, decimal_places=4, default=Decimal("0"))

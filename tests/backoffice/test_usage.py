@@ -157,3 +157,25 @@ def test_usage_page_for_staff_with_month_navigation(january, world):
 def test_usage_page_is_staff_only(world):
     assert login(world.users["partner_a"]).get(reverse("usage", args=["cae-a"])).status_code == 403
     assert login(world.users["alumni"]).get(reverse("usage", args=["scop-c"])).status_code == 403
+
+
+def test_usage_record_many_is_idempotent_like_usage_record(world):
+    import datetime
+    from decimal import Decimal
+
+    from django_scopes import scope
+
+    from backoffice.models import Usage
+    from backoffice.services.usage import usage_record_many
+
+    day = datetime.date(2026, 1, 31)
+    with scope(workspace=world.partner_a):
+        items = [(f"payroll:2026-01:{i}", Decimal("1"), "Bulletin") for i in range(3)]
+        usage_record_many(workspace=world.partner_a, service="payroll", kind="payslip", occurred_on=day, items=items)
+        usage_record_many(workspace=world.partner_a, service="payroll", kind="payslip", occurred_on=day,
+                          items=items[:1] + [("payroll:2026-01:9", Decimal("2"), "Bulletin")])
+        assert Usage.objects.filter(kind="payslip").count() == 4
+        assert Usage.objects.get(reference="payroll:2026-01:9").quantity == Decimal("2")
+        with pytest.raises(TypeError):
+            usage_record_many(workspace=world.partner_a, service="payroll", kind="payslip", occurred_on=day,
+                              items=[("x", 1.0, "float")])

@@ -1,0 +1,141 @@
+"""The one PDF renderer of the project: HTML templates → PDF with WeasyPrint.
+
+Every PDF (payslips, training documents, invoices…) goes through `render_pdf`. Its URL
+fetcher is restricted, so that a template — or a value a user typed that ends up in one —
+can never make the renderer read a local file or reach the network:
+
+- static files (`{% static 'css/pdf.css' %}`) are served from the project's static
+  directories only (Django's staticfiles finders, with their path-traversal checks);
+- `data:` URLs are allowed for images only (a logo inlined as base64);
+- everything else (`file://`, `http(s)://`, `ftp://`, a data: stylesheet…) is refused:
+  WeasyPrint logs the refusal and renders without the resource.
+
+Templates refer to static files with the `static` tag; the renderer resolves them against
+`STATIC_ORIGIN`, an address that is never contacted: the fetcher maps it to local files.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
+from django.template.loader import render_to_string
+from django.utils import translation
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+logger = logging.getLogger(__name__)
+# WeasyPrint reports every rendering step at INFO: thousands of lines for a payslip batch.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+# A reserved name (RFC 2606 ".invalid"): relative and /static/ URLs are joined to it and the
+# fetcher below answers them from disk; nothing is ever sent to this host.
+STATIC_ORIGIN = "https://pdf-assets.mutualise.invalid"
+_DATA_IMAGE = re.compile(r"^data:image/[a-z0-9.+-]+[;,]", re.IGNORECASE)
+
+
+class RefusedURL(ValueError):
+    """A template asked for a resource the PDF renderer does not serve."""
+
+
+class RestrictedURLFetcher(URLFetcher):
+    """Serve static files from the project's static directories and data: images; refuse the rest.
+
+    `refused` lists the URLs turned down during a rendering (useful in tests and logs)."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=1, allow_redirects=False, fail_on_errors=False)
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        if _DATA_IMAGE.match(url):
+            return super().fetch(url, headers)  # urllib's DataHandler: decodes in memory, no I/O
+        path = self._static_path(url)
+        if path is None:
+            self.refused.append(url)
+            logger.warning("PDF renderer refused to fetch %s", url[:200])
+            raise RefusedURL(f"the PDF renderer does not fetch {url[:200]!r}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), headers={"Content-Type": content_type})
+
+    @staticmethod
+    def _static_path(url: str) -> Path | None:
+        """The file a static URL names, if it is one of the project's static files."""
+        if not url.startswith(STATIC_ORIGIN + "/"):
+            return None
+        parts = urlsplit(url)
+        static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+        if not parts.path.startswith(static_prefix):
+            return None
+        relative = unquote(parts.path[len(static_prefix):])
+        if not relative or "\x00" in relative:
+            return None
+        try:
+            found = finders.find(relative)
+        except SuspiciousFileOperation:
+            return None
+        if not found or isinstance(found, list):
+            return None
+        path = Path(found)
+        return path if path.is_file() else None
+
+
+def _render(template_name: str, context: dict, base_url: str | None,
+            language: str | None) -> tuple[bytes, RestrictedURLFetcher]:
+    fetcher = RestrictedURLFetcher()
+    if language:
+        with translation.override(language):
+            html = render_to_string(template_name, context)
+    else:
+        html = render_to_string(template_name, context)
+    base = base_url or urljoin(STATIC_ORIGIN, "/")
+    return HTML(string=html, base_url=base, url_fetcher=fetcher).write_pdf(), fetcher
+
+
+def render_pdf(template_name: str, context: dict, *, base_url: str | None = None,
+               language: str | None = None) -> bytes:
+    """Render `template_name` with `context` to PDF bytes.
+
+    `base_url` is where relative URLs of the template are joined (default: the static
+    origin, so `{% static %}` paths resolve); whatever it is, only the restricted fetcher
+    fetches. `language` renders the template in that language (e.g. "fr" for French legal
+    documents), whatever the request's language."""
+    return _render(template_name, context, base_url, language)[0]
+
+
+def render_pdf_with_fetcher(template_name: str, context: dict, *, base_url: str | None = None,
+                            language: str | None = None) -> tuple[bytes, RestrictedURLFetcher]:
+    """Like `render_pdf`, also returning the fetcher (what it refused): for tests and diagnostics."""
+    return _render(template_name, context, base_url, language)
+
+
+NBSP = "\u00a0"
+
+
+def fr_number(value, places: int = 2) -> str:
+    """A Decimal written the French way for a printed document: "1 234,56" (no-break space
+    between thousands, comma before decimals), rounded half up. Empty for None."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, float):
+        raise TypeError("amounts are Decimal, never float")
+    amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    amount = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if amount == 0:
+        amount = abs(amount)
+    sign = "-" if amount < 0 else ""
+    whole, _, decimals = f"{abs(amount):f}".partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    text = NBSP.join(groups)
+    return f"{sign}{text},{decimals}" if places else f"{sign}{text}"

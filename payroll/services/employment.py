@@ -1,0 +1,387 @@
+"""An entrepreneur's employment data (contract and pay data): edit and xlsx import.
+
+Rules (checked here, not in forms):
+- only a CAE (host or partner) has payroll;
+- a CAPE holder is not salaried and gets no payslip (see
+  payroll.selectors.people.employment_allows_payslip); the data may still be recorded;
+- the contract ends on or after its start; monthly contractual hours, when given, are
+  positive (empty: pay follows activity, not time);
+- the IBAN is checked by python-stdnum, stored compact and upper-case, never written to the
+  audit trail (its change is recorded as "changed", see backoffice.services.entrepreneurs).
+
+The import (`employment_import`) reads every row first, collects every error by row and
+column, and writes only when there is none — all rows in one transaction, through the same
+`employment_save` as the edit page, so the rules and the audit are the same.
+"""
+
+from __future__ import annotations
+
+import datetime
+import unicodedata
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from backoffice.models import Entrepreneur, Workspace
+from backoffice.services.audit import audit_record, diff_fields, snapshot
+from backoffice.services.entrepreneurs import redact_personal_ids
+from backoffice.validators import compact_iban
+from payroll.models import Employment
+from payroll.models.employment import ContractType, PayStatus
+from payroll.selectors.people import entrepreneurs_by_matricule
+
+EMPLOYMENT_FIELDS = ["contract_type", "is_associate", "status", "contractual_hours", "job_title", "classification",
+                     "start_date", "end_date", "iban", "contribution_rate"]
+HOURS_MAX = Decimal("400")
+
+
+def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
+    out = dict(fields)
+    for name in ("job_title", "classification"):
+        if name in out:
+            out[name] = (out[name] or "").strip()
+    if "iban" in out:
+        raw = (out["iban"] or "").strip()
+        out["iban"] = compact_iban(raw).upper() if raw else ""
+    return out
+
+
+def _validate(employment: Employment) -> None:
+    errors: dict = {}
+    workspace = employment.workspace
+    if not workspace.has_entrepreneurs:
+        errors[NON_FIELD_ERRORS] = [_("Only a CAE (the host or a partner) has a payroll.")]
+    if employment.entrepreneur.workspace_id != workspace.pk:
+        errors.setdefault(NON_FIELD_ERRORS, []).append(_("The entrepreneur belongs to another workspace."))
+    try:
+        # Field shapes and validators: choices, IBAN (stdnum), contribution rate 0-100 %.
+        employment.full_clean(exclude=["workspace", "entrepreneur"], validate_unique=False,
+                              validate_constraints=False)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if employment.end_date and employment.start_date and employment.end_date < employment.start_date:
+        errors.setdefault("end_date", []).append(ValidationError(_("The contract cannot end before it starts.")))
+    hours = employment.contractual_hours
+    if hours is not None and "contractual_hours" not in errors and not (0 < hours <= HOURS_MAX):
+        errors.setdefault("contractual_hours", []).append(ValidationError(
+            _("Monthly hours must be more than 0 and at most %(max)s (leave empty when pay follows activity).")
+            % {"max": HOURS_MAX}))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _prepare(*, entrepreneur: Entrepreneur, employment: Employment | None, fields: dict[str, Any]
+             ) -> tuple[Employment, dict[str, Any], bool]:
+    """The employment with `fields` applied (not saved) and its values before."""
+    unknown = set(fields) - set(EMPLOYMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"employment_save() cannot change {sorted(unknown)}")
+    fields = _normalise(fields)
+    created = employment is None
+    if created:
+        employment = Employment(workspace=entrepreneur.workspace, entrepreneur=entrepreneur)
+        before: dict[str, Any] = {}
+    else:
+        before = snapshot(employment, EMPLOYMENT_FIELDS)
+    for name, value in fields.items():
+        setattr(employment, name, value)
+    return employment, before, created
+
+
+def _existing(entrepreneur: Entrepreneur) -> Employment | None:
+    """The stored employment (an unsaved one left in the relation's cache by a check is not)."""
+    try:
+        employment = entrepreneur.employment
+    except Employment.DoesNotExist:
+        return None
+    return employment if employment.pk is not None else None
+
+
+@transaction.atomic
+def employment_save(*, actor, entrepreneur: Entrepreneur, **fields) -> Employment:
+    """Create the entrepreneur's employment data or change any of EMPLOYMENT_FIELDS.
+
+    ValidationError by field when a rule fails (nothing is written). Audited as
+    "employment.create" / "employment.update" with the changed fields; the IBAN as "changed".
+    """
+    current = _existing(entrepreneur)
+    employment, before, created = _prepare(entrepreneur=entrepreneur, employment=current, fields=fields)
+    if created and employment.start_date is None:
+        employment.start_date = entrepreneur.entry_date
+    try:
+        _validate(employment)
+    except ValidationError:
+        if current is not None:
+            for name, value in before.items():
+                setattr(current, name, value)  # the caller's object stays as stored
+        raise
+    changes = diff_fields(before, snapshot(employment, EMPLOYMENT_FIELDS))
+    if created or changes:
+        employment.save()
+        audit_record(actor=actor, workspace=employment.workspace,
+                     action="employment.create" if created else "employment.update", obj=employment,
+                     changes=redact_personal_ids(changes))
+    return employment
+
+
+# --- xlsx import ----------------------------------------------------------------------------
+
+# Column headers of the import file (French, as the partners' files are), in template order.
+COLUMNS = ("matricule", "contrat", "associe", "statut", "heures", "emploi", "date_debut", "date_fin", "iban",
+           "taux_contribution")
+COLUMN_FIELD = {"contrat": "contract_type", "associe": "is_associate", "statut": "status",
+                "heures": "contractual_hours", "emploi": "job_title", "date_debut": "start_date",
+                "date_fin": "end_date", "iban": "iban", "taux_contribution": "contribution_rate"}
+FIELD_COLUMN = {v: k for k, v in COLUMN_FIELD.items()}
+MAX_ROWS = 5000
+MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # a 20 MB xlsx never legitimately inflates past this
+
+_TRUE = {"oui", "o", "yes", "y", "vrai", "true", "1", "x"}
+_FALSE = {"non", "n", "no", "faux", "false", "0", ""}
+_CONTRACTS = {"cesa": ContractType.CESA, "cape": ContractType.CAPE}
+_STATUSES = {"cadre": PayStatus.CADRE, "non-cadre": PayStatus.NON_CADRE, "non cadre": PayStatus.NON_CADRE,
+             "non_cadre": PayStatus.NON_CADRE, "noncadre": PayStatus.NON_CADRE}
+
+
+class ImportFileError(Exception):
+    """The file cannot be read at all (not an xlsx, no sheet, columns missing…)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # as the user sees it in the spreadsheet (header = row 1); 0 for the whole file
+    column: str  # the file's column name, or "" for the row
+    message: str
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    dry_run: bool = True
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _header_key(value: Any) -> str:
+    text = unicodedata.normalize("NFKD", str(value or "")).encode("ascii", "ignore").decode()
+    return "_".join(text.lower().replace("-", " ").split())
+
+
+def read_xlsx(upload) -> Iterable[tuple[int, dict[str, Any]]]:
+    """(row number, {column: raw cell value}) for every non-empty data row of the first sheet.
+
+    Raises ImportFileError for a file that cannot be read or lacks a column. Cells come as
+    python-calamine gives them (str, float, int, bool, date, datetime); `_cell_*` below turn
+    them into Decimal, never keeping a float."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
+                raise ImportFileError(_("The file is too large once uncompressed."))
+        upload.seek(0)
+        workbook = CalamineWorkbook.from_filelike(upload)
+        rows = workbook.get_sheet_by_index(0).iter_rows()
+        header = next(rows, None)
+    except ImportFileError:
+        raise
+    except (zipfile.BadZipFile, CalamineError, ValueError, OSError) as exc:
+        raise ImportFileError(_("The file could not be read as an xlsx spreadsheet.")) from exc
+    if header is None:
+        raise ImportFileError(_("The spreadsheet is empty."))
+    keys = [_header_key(h) for h in header]
+    missing = [c for c in COLUMNS if c not in keys]
+    if missing:
+        raise ImportFileError(_("Missing columns: %(columns)s. Expected: %(expected)s.") % {
+            "columns": ", ".join(missing), "expected": ", ".join(COLUMNS)})
+    index = {c: keys.index(c) for c in COLUMNS}
+    count = 0
+    for number, row in enumerate(rows, start=2):
+        values = {c: (row[i] if i < len(row) else "") for c, i in index.items()}
+        if all(v in ("", None) for v in values.values()):
+            continue
+        count += 1
+        if count > MAX_ROWS:
+            raise ImportFileError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
+        yield number, values
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a number typed in a text column (employee number 1001 → "1001")
+    return str(value).strip()
+
+
+def _cell_decimal(value: Any, places: int) -> Decimal | None:
+    """A number cell or a French-typed text ("151,67", "1 234,5") as a Decimal.
+
+    xlsx stores numbers as binary doubles: `repr` gives the shortest decimal that reads back
+    to the same double, i.e. what the user typed (151.67), and Decimal is built from that text.
+    """
+    if value in ("", None):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(_("expected a number"))
+    if isinstance(value, float):
+        text = repr(value)
+    elif isinstance(value, int):
+        text = str(value)
+    else:
+        text = str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", ".")
+        text = text.removesuffix("%")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(_("expected a number")) from None
+    if not number.is_finite():
+        raise ValueError(_("expected a number"))
+    if number != number.quantize(Decimal(1).scaleb(-places)):
+        raise ValueError(_("at most %(places)s decimals") % {"places": places})
+    return number.quantize(Decimal(1).scaleb(-places))
+
+
+def _cell_date(value: Any) -> datetime.date | None:
+    if value in ("", None):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(_("expected a date such as 31/01/2026"))
+
+
+def _cell_choice(value: Any, choices: dict[str, str], expected: str) -> str:
+    key = _text(value).lower()
+    if key not in choices:
+        raise ValueError(_("expected %(expected)s") % {"expected": expected})
+    return choices[key]
+
+
+def _cell_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    key = _text(value).lower()
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise ValueError(_("expected oui or non"))
+
+
+def _row_fields(values: dict[str, Any], errors: list[RowError], number: int) -> dict[str, Any]:
+    """The employment fields of one row; each unreadable cell adds an error."""
+    readers = {
+        "contrat": lambda v: _cell_choice(v, _CONTRACTS, "CESA or CAPE"),
+        "associe": _cell_bool,
+        "statut": lambda v: _cell_choice(v, _STATUSES, "cadre or non-cadre"),
+        "heures": lambda v: _cell_decimal(v, 2),
+        "emploi": _text,
+        "date_debut": _cell_date,
+        "date_fin": _cell_date,
+        "iban": _text,
+        "taux_contribution": lambda v: _cell_decimal(v, 3),
+    }
+    out: dict[str, Any] = {}
+    for column, read in readers.items():
+        try:
+            out[COLUMN_FIELD[column]] = read(values[column])
+        except ValueError as exc:
+            errors.append(RowError(number, column, str(exc)))
+    return out
+
+
+@transaction.atomic
+def employment_import(*, actor, workspace: Workspace, rows: Iterable[tuple[int, dict[str, Any]]],
+                      dry_run: bool = False) -> ImportReport:
+    """Check every row (unknown employee number, unreadable cell, any rule of
+    `employment_save`), then — when there is no error and not `dry_run` — write them all in one
+    transaction. With errors nothing is written. An empty `iban` cell keeps the recorded IBAN;
+    an empty `date_debut` means the entrepreneur's entry date; every other column replaces the
+    recorded value (empty `heures`: pay follows activity; empty `taux_contribution`: the
+    workspace's rule). Audited per entrepreneur, plus one "employment.import" entry."""
+    report = ImportReport(dry_run=dry_run)
+    people = entrepreneurs_by_matricule(workspace)
+    seen: dict[str, int] = {}
+    planned: list[tuple[Entrepreneur, dict[str, Any]]] = []
+    try:
+        for number, values in rows:
+            report.rows += 1
+            matricule = _text(values["matricule"])
+            if not matricule:
+                report.errors.append(RowError(number, "matricule", _("The employee number is missing.")))
+                continue
+            if matricule in seen:
+                report.errors.append(RowError(number, "matricule", _(
+                    "Employee number %(matricule)s is already on row %(row)s.") % {
+                        "matricule": matricule, "row": seen[matricule]}))
+                continue
+            seen[matricule] = number
+            entrepreneur = people.get(matricule)
+            if entrepreneur is None:
+                report.errors.append(RowError(number, "matricule", _(
+                    "No entrepreneur with employee number %(matricule)s in this workspace: add them first "
+                    "(monthly import or the entrepreneurs page).") % {"matricule": matricule}))
+                continue
+            row_errors: list[RowError] = []
+            fields = _row_fields(values, row_errors, number)
+            current = _existing(entrepreneur)
+            if not fields.get("iban", True):
+                fields["iban"] = current.iban if current is not None else ""
+            if "start_date" in fields and fields["start_date"] is None:
+                fields["start_date"] = entrepreneur.entry_date
+            employment, before, created = _prepare(entrepreneur=entrepreneur, employment=current, fields=fields)
+            try:
+                _validate(employment)
+                changed = created or bool(diff_fields(before, snapshot(employment, EMPLOYMENT_FIELDS)))
+            except ValidationError as exc:
+                unreadable = {e.column for e in row_errors}  # already reported: not checked further
+                for name, messages in exc.message_dict.items():
+                    column = FIELD_COLUMN.get(name, "")
+                    if column not in unreadable:
+                        row_errors.extend(RowError(number, column, message) for message in messages)
+            finally:
+                if current is not None:  # checking must not change the loaded object
+                    for name, value in before.items():
+                        setattr(current, name, value)
+            if row_errors:
+                report.errors.extend(row_errors)
+                continue
+            if created:
+                report.created += 1
+            elif changed:
+                report.updated += 1
+            else:
+                report.unchanged += 1
+            planned.append((entrepreneur, fields))
+    except ImportFileError as exc:
+        report.errors.append(RowError(0, "", str(exc)))
+    if report.errors or dry_run:
+        return report
+    for entrepreneur, fields in planned:
+        employment_save(actor=actor, entrepreneur=entrepreneur, **fields)
+    audit_record(actor=actor, workspace=workspace, action="employment.import", changes={
+        "rows": report.rows, "created": report.created, "updated": report.updated, "unchanged": report.unchanged})
+    report.written = True
+    return report

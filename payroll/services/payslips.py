@@ -1,0 +1,343 @@
+"""Payslip documents: what a payslip shows, its PDF, the month's batch and zip.
+
+What a payslip shows is one plain dict, `payslip_content` (strings only): the PDF is rendered
+from it and its SHA-256 is the payslip's `content_hash`. A PDF is (re-)rendered only when
+that hash differs from `pdf_hash`, the hash the stored PDF was rendered from — so re-running
+a month or the batch re-renders only the payslips whose figures or identities changed.
+
+The layout follows the clarified payslip (R3243-1 Code du travail; arrêté du 25 février
+2016 modifié): templates/pdf/payslip.html. A payslip is a French legal document: it is
+rendered in French whatever the reader's language.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import hashlib
+import io
+import json
+import logging
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django_scopes import scope
+
+from backoffice.models import Document, Workspace
+from backoffice.pdf import fr_number, render_pdf
+from backoffice.services.audit import audit_record
+from backoffice.services.documents import document_store_generated
+from payroll.engine.rates import BLOCKS
+from payroll.models import Employment, PayrollPeriod, PayrollRun, PayrollSettings, Payslip, PayslipLine
+
+logger = logging.getLogger(__name__)
+
+# Bump when templates/pdf/payslip.html changes what it prints: every PDF is then re-rendered.
+PAYSLIP_LAYOUT_VERSION = "1"
+PDF_CHUNK = 50
+
+# Headings of the clarified payslip, by engine block (payroll.engine.rates.BLOCKS).
+BLOCK_TITLES = {
+    "Santé": "Santé",
+    "Accidents du travail": "Accidents du travail - maladies professionnelles (AT-MP)",
+    "Retraite": "Retraite",
+    "Famille": "Famille",
+    "Assurance chômage": "Assurance chômage",
+    "Autres contributions dues par l'employeur": "Autres contributions dues par l'employeur",
+    "CSG déductible": "CSG déductible de l'impôt sur le revenu",
+    "CSG/CRDS non déductible": "CSG/CRDS non déductible de l'impôt sur le revenu",
+    "Exonérations/allègements": "Exonérations, écrêtements et allègements de cotisations",
+}
+
+MONEY_FIELDS = (
+    "gross", "total_employee_contributions", "total_employer_contributions", "reduction_generale", "net_social",
+    "net_before_tax", "taxable_net", "pas_amount", "reimbursed_expenses", "net_paid", "employer_cost", "revenue",
+    "cae_contribution",
+)
+
+
+def _q(value: Decimal | None, places: int) -> str | None:
+    """A Decimal as a fixed-point string (the same before and after a database round trip)."""
+    if value is None:
+        return None
+    return f"{Decimal(value).quantize(Decimal(1).scaleb(-places)):f}"
+
+
+def last_day(period: datetime.date) -> datetime.date:
+    return period.replace(day=calendar.monthrange(period.year, period.month)[1])
+
+
+def payment_date(period: datetime.date, settings: PayrollSettings) -> datetime.date:
+    """The settings' payment day in the month paid, or its last day for a short month."""
+    return period.replace(day=min(settings.payment_day, last_day(period).day))
+
+
+def employer_identity(workspace: Workspace, settings: PayrollSettings) -> dict:
+    return {
+        "name": workspace.name, "legal_form": workspace.legal_form, "address": workspace.address,
+        "postal_code": workspace.postal_code, "city": workspace.city, "siret": settings.siret,
+        "naf": settings.naf_code, "urssaf": settings.urssaf_number,
+        "agreement": settings.collective_agreement, "idcc": settings.idcc,
+        "pension_funds": settings.pension_funds, "paid_leave_fund": settings.paid_leave_fund,
+    }
+
+
+def payslip_content(*, payslip: Payslip, lines: Iterable[PayslipLine], employer: dict,
+                    employment: Employment | None, payment_day: datetime.date) -> dict:
+    """Everything the PDF of `payslip` prints, as strings (hashable, JSON-serialisable).
+
+    `payslip` and `lines` may be unsaved (during a run) or loaded from the database: amounts
+    are written with their field's decimal places, so both give the same dict."""
+    person = payslip.entrepreneur
+    return {
+        "layout": PAYSLIP_LAYOUT_VERSION,
+        "period": payslip.period.isoformat(),
+        "payment_date": payment_day.isoformat(),
+        "employer": employer,
+        "employee": {
+            "matricule": person.matricule, "last_name": person.last_name, "first_name": person.first_name,
+            "address": person.address, "entry_date": person.entry_date.isoformat(),
+            "job_title": (employment.job_title if employment else "") or person.trade,
+            "classification": employment.classification if employment else "",
+            "contract": employment.get_contract_type_display() if employment else "",
+            "status": payslip.status,
+        },
+        "hours": _q(payslip.hours, 2),
+        "pas_rate": _q(payslip.pas_rate, 2),
+        "figures": {name: _q(getattr(payslip, name), 2) for name in MONEY_FIELDS},
+        "lines": [
+            [line.code, line.label, line.block, _q(line.base, 2), _q(line.employee_rate, 4),
+             _q(line.employee_amount, 2), _q(line.employer_rate, 4), _q(line.employer_amount, 2)]
+            for line in lines
+        ],
+    }
+
+
+def content_hash(content: dict) -> str:
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+# --- PDF ---------------------------------------------------------------------------------
+
+def _rate(text: str | None) -> str:
+    if text is None:
+        return ""
+    value = Decimal(text).normalize()
+    if value == value.to_integral_value():
+        value = value.quantize(Decimal(1))
+    return fr_number(value, max(0, -value.as_tuple().exponent)) + "\u00a0%"
+
+
+def _amount(text: str | None) -> str:
+    return "" if text is None else fr_number(Decimal(text))
+
+
+def _date(iso: str) -> str:
+    return datetime.date.fromisoformat(iso).strftime("%d/%m/%Y")
+
+
+MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+             "novembre", "décembre")
+
+
+def payslip_pdf_context(content: dict) -> dict:
+    """The template context of templates/pdf/payslip.html: `content` with French-formatted numbers."""
+    period = datetime.date.fromisoformat(content["period"])
+    figures = content["figures"]
+    blocks = []
+    for block in BLOCKS:
+        rows = [{
+            "label": label, "base": _amount(base),
+            "employee_rate": _rate(employee_rate) if Decimal(employee_amount) else "",
+            "employee_amount": _amount(employee_amount) if Decimal(employee_amount) else "",
+            "employer_rate": _rate(employer_rate) if Decimal(employer_amount) else "",
+            "employer_amount": _amount(employer_amount) if Decimal(employer_amount) else "",
+        } for _code, label, line_block, base, employee_rate, employee_amount, employer_rate, employer_amount
+            in content["lines"] if line_block == block]
+        employee_total = sum((Decimal(line[5]) for line in content["lines"] if line[2] == block), Decimal(0))
+        employer_total = sum((Decimal(line[7]) for line in content["lines"] if line[2] == block), Decimal(0))
+        blocks.append({"title": BLOCK_TITLES[block], "rows": rows, "employee_total": fr_number(employee_total),
+                       "employer_total": fr_number(employer_total)})
+    gross = Decimal(figures["gross"])
+    taxable = Decimal(figures["taxable_net"])
+    return {
+        "content": content,
+        "period_label": f"{MONTHS_FR[period.month - 1]} {period.year}",
+        "period_start": period.strftime("%d/%m/%Y"),
+        "period_end": last_day(period).strftime("%d/%m/%Y"),
+        "payment_date": _date(content["payment_date"]),
+        "entry_date": _date(content["employee"]["entry_date"]),
+        "hours": fr_number(Decimal(content["hours"])) if content["hours"] is not None else None,
+        "blocks": blocks,
+        "gross": fr_number(gross),
+        "money": {name: _amount(value) for name, value in figures.items()},
+        "pas_base": fr_number(max(taxable, Decimal(0))),
+        "pas_rate": _rate(content["pas_rate"]),
+        "status_label": "Cadre" if content["employee"]["status"] == "cadre" else "Non-cadre",
+    }
+
+
+def payslip_pdf(content: dict) -> bytes:
+    return render_pdf("pdf/payslip.html", payslip_pdf_context(content), language="fr")
+
+
+# --- the month's batch ---------------------------------------------------------------------
+
+@dataclass
+class RenderOutcome:
+    total: int
+    rendered: int
+    unchanged: int
+    zip_rebuilt: bool
+
+
+def _ascii(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-") or "x"
+
+
+def payslip_filename(payslip: Payslip) -> str:
+    person = payslip.entrepreneur
+    return (f"bulletin_{payslip.period:%Y-%m}_{_ascii(person.matricule)}_{_ascii(person.last_name).upper()}"
+            f"_{_ascii(person.first_name)}.pdf")
+
+
+def _render_chunk(*, actor, workspace: Workspace, run: PayrollRun, pks: list[int], employer: dict,
+                  payment_day: datetime.date, locked: bool) -> tuple[int, int]:
+    payslips = list(Payslip.objects.filter(pk__in=pks).select_related("entrepreneur", "pdf")
+                    .prefetch_related("lines").order_by("pk"))
+    employments = {e.entrepreneur_id: e for e in
+                   Employment.objects.filter(entrepreneur_id__in=[p.entrepreneur_id for p in payslips])}
+    rendered = unchanged = 0
+    replaced: list[Document] = []
+    changed: list[Payslip] = []
+    for payslip in payslips:
+        content = payslip_content(payslip=payslip, lines=payslip.lines.all(), employer=employer,
+                                  employment=employments.get(payslip.entrepreneur_id), payment_day=payment_day)
+        digest = content_hash(content)
+        if payslip.pdf_id and (payslip.pdf_hash == digest or (locked and payslip.pdf_hash == payslip.content_hash)):
+            # Up to date; or the month is approved and its PDF shows the approved figures: an
+            # identity edited after approval does not replace a payslip that may be delivered.
+            unchanged += 1
+            continue
+        document = document_store_generated(
+            workspace=workspace, filename=payslip_filename(payslip), content=payslip_pdf(content),
+            content_type="application/pdf", title=f"Bulletin de paie {payslip.period:%Y-%m} – {payslip.entrepreneur}",
+            actor=actor)
+        if payslip.pdf_id:
+            replaced.append(payslip.pdf)
+        payslip.pdf, payslip.pdf_hash, payslip.content_hash = document, digest, digest
+        changed.append(payslip)
+        rendered += 1
+    Payslip.objects.bulk_update(changed, ["pdf", "pdf_hash", "content_hash"])
+    discard_documents(replaced)
+    return rendered, unchanged
+
+
+def discard_documents(documents: list[Document]) -> None:
+    """Delete superseded generated files (rows now, files once the transaction commits)."""
+    files = [document.file.name for document in documents if document.file]
+    if not documents:
+        return
+    Document.objects.filter(pk__in=[d.pk for d in documents]).delete()
+    storage = Document._meta.get_field("file").storage
+
+    def delete_files():
+        for name in files:
+            try:
+                storage.delete(name)
+            except OSError:  # pragma: no cover - a missing file is not worth failing for
+                logger.warning("could not delete superseded PDF %s", name)
+
+    transaction.on_commit(delete_files)
+
+
+def payslips_render(*, actor, workspace: Workspace, payroll_period: PayrollPeriod, chunk_size: int = PDF_CHUNK,
+                    progress: Callable[[int, int], None] | None = None) -> RenderOutcome:
+    """Render the PDF of every payslip of the month whose content changed, chunk by chunk
+    (each chunk commits, so an interrupted batch resumes where it stopped), then the zip.
+    Idempotent: a second run renders nothing and keeps the zip."""
+    run = PayrollRun.objects.filter(period=payroll_period).first()
+    if run is None:
+        raise ValueError("this month has not been computed")
+    settings = PayrollSettings.objects.get(workspace=workspace)
+    employer = employer_identity(workspace, settings)
+    payment_day = payment_date(payroll_period.period, settings)
+    pks = list(Payslip.objects.filter(run=run).order_by("entrepreneur__last_name", "entrepreneur__first_name", "pk")
+               .values_list("pk", flat=True))
+    total, rendered, unchanged = len(pks), 0, 0
+    PayrollRun.objects.filter(pk=run.pk).update(pdf_state="running", pdf_progress=0)
+    for start in range(0, total, chunk_size):
+        with transaction.atomic():
+            done, same = _render_chunk(actor=actor, workspace=workspace, run=run, pks=pks[start:start + chunk_size],
+                                       employer=employer, payment_day=payment_day, locked=payroll_period.is_locked)
+            rendered, unchanged = rendered + done, unchanged + same
+            percent = int(100 * (start + chunk_size if start + chunk_size < total else total) / total)
+            PayrollRun.objects.filter(pk=run.pk).update(pdf_progress=min(percent, 99))
+        if progress is not None:
+            progress(rendered + unchanged, total)
+    with transaction.atomic():
+        run.refresh_from_db()
+        zip_rebuilt = payslips_zip_build(actor=actor, workspace=workspace, run=run)
+        PayrollRun.objects.filter(pk=run.pk).update(pdf_state="done", pdf_progress=100)
+        audit_record(actor=actor, workspace=workspace, action="payroll.payslips_render", obj=run,
+                     changes={"rendered": rendered, "unchanged": unchanged, "zip_rebuilt": zip_rebuilt})
+    return RenderOutcome(total=total, rendered=rendered, unchanged=unchanged, zip_rebuilt=zip_rebuilt)
+
+
+def payslips_zip_build(*, actor, workspace: Workspace, run: PayrollRun) -> bool:
+    """One zip of the month's payslip PDFs, stored as a Document; rebuilt only when the set of
+    PDFs changed (zip_hash). Returns whether it was (re)built."""
+    payslips = list(Payslip.objects.filter(run=run, pdf__isnull=False).select_related("entrepreneur", "pdf")
+                    .order_by("entrepreneur__last_name", "entrepreneur__first_name", "pk"))
+    digest = hashlib.sha256("\n".join(f"{p.pk}:{p.pdf.sha256}" for p in payslips).encode()).hexdigest()
+    if not payslips or (run.zip_document_id and run.zip_hash == digest):
+        return False
+    buffer = io.BytesIO()
+    names: set[str] = set()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for payslip in payslips:
+            name = payslip_filename(payslip)
+            if name in names:
+                name = name.replace(".pdf", f"_{payslip.pk}.pdf")
+            names.add(name)
+            with payslip.pdf.file.open("rb") as handle:
+                archive.writestr(name, handle.read())
+    old = run.zip_document
+    document = document_store_generated(
+        workspace=workspace, filename=f"bulletins_{run.period.period:%Y-%m}.zip", content=buffer.getvalue(),
+        content_type="application/zip", title=f"Bulletins de paie {run.period.period:%Y-%m} (zip)", actor=actor)
+    PayrollRun.objects.filter(pk=run.pk).update(zip_document=document, zip_hash=digest)
+    run.zip_document, run.zip_hash = document, digest
+    if old is not None:
+        discard_documents([old])
+    return True
+
+
+@transaction.atomic
+def payslips_render_start(*, actor, payroll_period: PayrollPeriod) -> PayrollRun:
+    """Queue the month's PDF batch (payroll.tasks.runs.render_payslips) once this transaction commits."""
+    from payroll.tasks.runs import render_payslips
+
+    run = PayrollRun.objects.select_for_update().filter(period=payroll_period).first()
+    if run is None:
+        raise ValueError("this month has not been computed")
+    run.pdf_state, run.pdf_progress = "queued", 0
+    run.save(update_fields=["pdf_state", "pdf_progress"])
+    audit_record(actor=actor, workspace=payroll_period.workspace, action="payroll.payslips_render_start", obj=run)
+    workspace_id, period, user_id = payroll_period.workspace_id, payroll_period.period.isoformat(), \
+        getattr(actor, "pk", None)
+
+    def enqueue():  # runs after commit, possibly outside the request's scope
+        result = render_payslips.delay(workspace_id, period, user_id)
+        with scope(workspace=payroll_period.workspace):
+            PayrollRun.objects.filter(pk=run.pk).update(pdf_task_id=result.id or "")
+
+    transaction.on_commit(enqueue)
+    return run
+

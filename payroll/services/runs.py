@@ -1,0 +1,445 @@
+"""The monthly payroll run: from the confirmed submission to the month's payslips.
+
+`payroll_run` reads the period's confirmed submission lines, the employments, the
+workspace's payroll settings, schemes and contribution brackets, and the rate table in
+force; it works each line's gross back from a target when the line gives one
+(payroll/engine/solve.py), computes the payslip (payroll/engine/compute.py) and the CAE
+contribution on the month's revenue (payroll/engine/contribution.py), then stores the
+PayrollRun, its Payslips and PayslipLines with bulk operations.
+
+Idempotent: a period has one run; re-running updates each entrepreneur's payslip in place,
+deletes the payslips of entrepreneurs no longer in the data and never duplicates; billable
+usage is recorded by reference, so a re-run does not bill twice. Refused once the partner
+approved the month (PeriodLocked).
+
+Cost: a constant number of queries for the reads, then bulk writes in batches; an
+entrepreneur whose payslip content did not change is not written again.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from backoffice.models import Document, Service, Usage, Workspace
+from backoffice.services.audit import audit_record
+from backoffice.services.documents import document_store_generated
+from backoffice.services.usage import usage_record, usage_record_many
+from payroll.engine import (
+    Activity,
+    PayslipInput,
+    compute_payslip,
+    contribution_for_month,
+    solve_gross_for_employer_cost,
+    solve_gross_for_net,
+)
+from payroll.engine.money import ZERO
+from payroll.engine.payslip import PayslipLine as EngineLine
+from payroll.exports.dsn import (
+    CONTRIBUTION_CODES,
+    DsnBuildError,
+    DsnEmployee,
+    DsnEmployer,
+    dsn_build,
+    dsn_check,
+    norm_version,
+)
+from payroll.models import (
+    Declaration,
+    Employment,
+    MonthlySubmission,
+    PayrollPeriod,
+    PayrollRun,
+    PayrollSettings,
+    Payslip,
+    PayslipLine,
+    PeriodStage,
+    SubmissionLine,
+    SubmissionState,
+)
+from payroll.selectors.people import employment_allows_payslip
+from payroll.selectors.rates import NoRateTable, rate_set_for
+from payroll.services.payslips import (
+    content_hash,
+    discard_documents,
+    employer_identity,
+    last_day,
+    payment_date,
+    payslip_content,
+)
+from payroll.services.periods import PeriodLocked, payroll_period_set_stage
+from payroll.services.settings import contribution_scheme, engine_schemes
+
+BATCH = 1000
+PAYSLIP_FIELDS = [
+    "run", "status", "hours", "gross", "total_employee_contributions", "total_employer_contributions",
+    "reduction_generale", "net_social", "net_before_tax", "taxable_net", "pas_rate", "pas_amount",
+    "reimbursed_expenses", "net_paid", "employer_cost", "revenue", "cae_contribution", "content_hash",
+]
+
+
+class PayrollRunError(Exception):
+    """The month cannot be computed; the message says why (shown to staff as is)."""
+
+
+@dataclass
+class RunOutcome:
+    run: PayrollRun
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    # Targets that no gross reproduces to the cent: (matricule, target, achieved).
+    inexact: list[tuple[str, Decimal, Decimal]] = field(default_factory=list)
+    # CAPE holders in the data: not salaried, so no payslip (payroll.selectors.people).
+    not_salaried: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+def period_key(period: datetime.date) -> str:
+    return f"{period:%Y-%m}"
+
+
+def confirmed_submission(payroll_period: PayrollPeriod) -> MonthlySubmission | None:
+    """The month's data: its latest confirmed submission."""
+    return (MonthlySubmission.objects.filter(period=payroll_period, state=SubmissionState.CONFIRMED)
+            .order_by("-version").first())
+
+
+def year_to_date_revenue(workspace: Workspace, period: datetime.date) -> dict[int, Decimal]:
+    """Revenue per entrepreneur over the earlier months of the same year, from each month's
+    latest confirmed submission (one query for the submissions, one for the sums)."""
+    latest: dict[int, int] = {}
+    for submission_id, period_id in (
+        MonthlySubmission.objects.filter(workspace=workspace, state=SubmissionState.CONFIRMED,
+                                         period__period__year=period.year, period__period__lt=period)
+        .order_by("period_id", "-version").values_list("pk", "period_id")
+    ):
+        latest.setdefault(period_id, submission_id)
+    if not latest:
+        return {}
+    rows = (SubmissionLine.objects.filter(submission_id__in=latest.values())
+            .values("entrepreneur_id").annotate(total=Sum("revenue")))
+    return {row["entrepreneur_id"]: row["total"] or ZERO for row in rows}
+
+
+def _get_period(workspace: Workspace, period) -> PayrollPeriod:
+    if isinstance(period, PayrollPeriod):
+        if period.workspace_id != workspace.pk:
+            raise ValueError("the period belongs to another workspace")
+        pk = period.pk
+        return PayrollPeriod.objects.select_for_update().get(pk=pk)
+    found = PayrollPeriod.objects.select_for_update().filter(workspace=workspace, period=period).first()
+    if found is None:
+        raise PayrollRunError(_("No payroll period %(month)s in this workspace.") % {"month": f"{period:%Y-%m}"})
+    return found
+
+
+@transaction.atomic
+def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
+    """Compute (or recompute) the month's payslips. `period` is a PayrollPeriod or its first day."""
+    payroll_period = _get_period(workspace, period)
+    if payroll_period.is_locked:
+        raise PeriodLocked(payroll_period)
+    month = payroll_period.period
+    submission = confirmed_submission(payroll_period)
+    if submission is None:
+        raise PayrollRunError(_("%(month)s: no confirmed submission to compute.") % {"month": f"{month:%Y-%m}"})
+    settings = (PayrollSettings.objects.filter(workspace=workspace)
+                .prefetch_related("brackets", "schemes").first())
+    if settings is None:
+        raise PayrollRunError(_("The workspace's payroll settings are missing (SIRET, URSSAF, AT/MP rate…)."))
+    try:
+        rate_table, rates = rate_set_for(month)
+    except NoRateTable as exc:
+        raise PayrollRunError(str(exc)) from exc
+
+    lines = list(SubmissionLine.objects.filter(submission=submission).select_related("entrepreneur")
+                 .order_by("row_number"))
+    employments = {e.entrepreneur_id: e for e in Employment.objects.filter(workspace=workspace)}
+    schemes = {status: engine_schemes(settings, status) for status in ("cadre", "non_cadre")}
+    ytd = year_to_date_revenue(workspace, month)
+    employer = employer_identity(workspace, settings)
+    pay_day = payment_date(month, settings)
+
+    run, _created = PayrollRun.objects.update_or_create(
+        period=payroll_period,
+        defaults={"workspace": workspace, "submission": submission, "rate_table": rate_table,
+                  "computed_at": timezone.now(), "computed_by": actor if getattr(actor, "pk", None) else None},
+    )
+    existing = {p.entrepreneur_id: p for p in Payslip.objects.filter(workspace=workspace, period=month).order_by()}
+    outcome = RunOutcome(run=run)
+    # Each payslip with the engine's lines (same attribute names as PayslipLine, stored in order).
+    to_create: list[tuple[Payslip, tuple[EngineLine, ...]]] = []
+    to_update: list[tuple[Payslip, tuple[EngineLine, ...]]] = []
+    paid_ids: list[int] = []  # entrepreneurs with a payslip this month (billed as usage)
+
+    for line in lines:
+        employment = employments.get(line.entrepreneur_id)
+        if not employment_allows_payslip(employment):
+            outcome.not_salaried.append(line.entrepreneur.matricule)
+            continue
+        paid_ids.append(line.entrepreneur_id)
+        payslip, payslip_lines = _compute_line(
+            line=line, employment=employment, settings=settings, rates=rates, schemes=schemes,
+            ytd=ytd.get(line.entrepreneur_id, ZERO), month=month, workspace=workspace, run=run, outcome=outcome)
+        payslip.content_hash = content_hash(payslip_content(
+            payslip=payslip, lines=payslip_lines, employer=employer, employment=employment, payment_day=pay_day))
+        previous = existing.pop(line.entrepreneur_id, None)
+        if previous is None:
+            to_create.append((payslip, payslip_lines))
+        elif previous.content_hash == payslip.content_hash and previous.run_id == run.pk:
+            outcome.unchanged += 1
+        else:
+            payslip.pk = previous.pk
+            to_update.append((payslip, payslip_lines))
+
+    # Entrepreneurs no longer in the month's data: their payslips (and lines) go.
+    gone = list(existing.values())
+    if gone:
+        orphan_pdfs = list(Document.objects.filter(pk__in=[p.pdf_id for p in gone if p.pdf_id]))
+        Payslip.objects.filter(pk__in=[p.pk for p in gone]).delete()
+        discard_documents(orphan_pdfs)  # never delivered: the month is not approved
+        Usage.objects.filter(workspace=workspace, kind="payslip",
+                             reference__in=[_payslip_reference(month, p.entrepreneur_id) for p in gone]).delete()
+    outcome.deleted = len(gone)
+
+    Payslip.objects.bulk_create([p for p, _ in to_create], batch_size=BATCH)
+    Payslip.objects.bulk_update([p for p, _ in to_update], PAYSLIP_FIELDS, batch_size=BATCH)
+    PayslipLine.objects.filter(payslip_id__in=[p.pk for p, _ in to_update]).delete()
+    _insert_lines(workspace.pk, ((payslip.pk, lines) for payslip, lines in to_create + to_update))
+    outcome.created, outcome.updated = len(to_create), len(to_update)
+
+    _record_usage(workspace=workspace, month=month, entrepreneur_ids=paid_ids)
+    if payroll_period.stage != PeriodStage.COMPUTED:
+        payroll_period_set_stage(actor=actor, payroll_period=payroll_period, stage=PeriodStage.COMPUTED)
+    if isinstance(period, PayrollPeriod) and period is not payroll_period:
+        period.refresh_from_db()  # the caller's instance shows the new stage
+    audit_record(actor=actor, workspace=workspace, action="payroll.run", obj=run, changes={
+        "submission": f"v{submission.version}", "rate_table": str(rate_table.effective_from),
+        "created": outcome.created, "updated": outcome.updated, "unchanged": outcome.unchanged,
+        "deleted": outcome.deleted, "inexact_targets": len(outcome.inexact),
+        "not_salaried": len(outcome.not_salaried)})
+    return outcome
+
+
+def _compute_line(*, line: SubmissionLine, employment: Employment | None, settings: PayrollSettings, rates,
+                  schemes, ytd: Decimal, month: datetime.date, workspace: Workspace, run: PayrollRun,
+                  outcome: RunOutcome) -> tuple[Payslip, tuple[EngineLine, ...]]:
+    person = line.entrepreneur
+    status = line.status or (employment.status if employment else "non_cadre")
+    hours = line.hours if line.hours is not None else (employment.contractual_hours if employment else None)
+    if hours is not None and hours <= 0:
+        hours = None  # no hours given: pay not tied to time (hour-equivalent rule of the engine)
+    try:
+        template = PayslipInput(
+            period=month, status=status, gross_salary=line.gross_salary or ZERO, at_mp_rate=settings.at_mp_rate,
+            contractual_hours=hours, bonuses=line.bonuses, reimbursed_expenses=line.reimbursed_expenses,
+            pas_rate=line.pas_rate, headcount_50_plus=settings.headcount_50_plus, schemes=schemes[status],
+            alsace_moselle=settings.alsace_moselle)
+    except (TypeError, ValueError) as exc:
+        raise PayrollRunError(_("Row %(row)s (%(matricule)s): %(error)s") % {
+            "row": line.row_number, "matricule": person.matricule, "error": exc}) from exc
+
+    if line.target_employer_cost is not None:
+        solution = solve_gross_for_employer_cost(line.target_employer_cost, template, rates)
+    elif line.target_net is not None:
+        solution = solve_gross_for_net(line.target_net, template, rates)
+    elif line.gross_salary is None:
+        raise PayrollRunError(_("Row %(row)s (%(matricule)s): no gross salary and no target.") % {
+            "row": line.row_number, "matricule": person.matricule})
+    else:
+        solution = None
+    if solution is not None:
+        result = solution.payslip
+        if not solution.exact:
+            outcome.inexact.append((person.matricule, solution.target, solution.achieved))
+    else:
+        result = compute_payslip(template, rates)
+
+    scheme = contribution_scheme(
+        settings, flat_rate=employment.contribution_rate if employment is not None else None)
+    contribution = ZERO
+    if scheme is not None:
+        contribution = contribution_for_month(
+            scheme, period=month, entry_date=person.entry_date, month=Activity(line.revenue),
+            year_to_date_before=Activity(ytd)).amount
+
+    payslip = Payslip(
+        workspace=workspace, run=run, period=month, entrepreneur=person, status=status, hours=hours,
+        gross=result.gross, total_employee_contributions=result.total_employee_contributions,
+        total_employer_contributions=result.total_employer_contributions,
+        reduction_generale=result.reduction_generale, net_social=result.net_social,
+        net_before_tax=result.net_before_tax, taxable_net=result.taxable_net, pas_rate=result.pas_rate,
+        pas_amount=result.pas_amount, reimbursed_expenses=result.reimbursed_expenses, net_paid=result.net_paid,
+        employer_cost=result.employer_cost, revenue=line.revenue, cae_contribution=contribution,
+    )
+    return payslip, result.lines
+
+
+LINE_COLUMNS = ("workspace", "payslip", "order", "code", "label", "block", "base", "employee_rate", "employee_amount",
+                "employer_rate", "employer_amount")
+
+
+def _insert_lines(workspace_id: int, payslips) -> None:
+    """Insert payslip lines with one parametrised INSERT run by `executemany` per batch.
+
+    A month has about twenty lines per payslip (240,000 for 12,000 payslips); the ORM's
+    bulk_create spends most of its time compiling SQL for each value, so the rows go straight
+    to the driver. Values are the same Python types the ORM would send (ints, str, Decimal,
+    None); the insert runs in the caller's transaction."""
+    meta = PayslipLine._meta
+    quote = connection.ops.quote_name
+    columns = [meta.get_field(name).column for name in LINE_COLUMNS]
+    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    batch: list[tuple] = []
+    with connection.cursor() as cursor:
+        for payslip_id, lines in payslips:
+            for order, line in enumerate(lines):
+                batch.append((workspace_id, payslip_id, order, line.code, line.label, line.block, line.base,
+                              line.employee_rate, line.employee_amount, line.employer_rate, line.employer_amount))
+            if len(batch) >= 5000:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+
+
+def _payslip_reference(month: datetime.date, entrepreneur_id: int) -> str:
+    return f"payroll:{period_key(month)}:{entrepreneur_id}"
+
+
+def _record_usage(*, workspace: Workspace, month: datetime.date, entrepreneur_ids: list[int]) -> None:
+    """Billable usage: one `payslip` per payslip produced and one `payroll_month`, keyed by
+    reference so that a re-run updates instead of billing twice."""
+    occurred_on = last_day(month)
+    usage_record_many(workspace=workspace, service=Service.PAYROLL, kind="payslip", occurred_on=occurred_on,
+                      items=[(_payslip_reference(month, entrepreneur_id), Decimal("1"),
+                              f"Bulletin de paie {period_key(month)}") for entrepreneur_id in entrepreneur_ids])
+    usage_record(workspace=workspace, service=Service.PAYROLL, kind="payroll_month", quantity=Decimal("1"),
+                 occurred_on=occurred_on, reference=f"payroll:{period_key(month)}",
+                 description=f"Paie du mois {period_key(month)}")
+
+
+@transaction.atomic
+def payroll_period_approve(*, actor, payroll_period: PayrollPeriod) -> PayrollPeriod:
+    """The partner approves the computed month: its data and payslips are then locked."""
+    payroll_period = PayrollPeriod.objects.select_for_update().get(pk=payroll_period.pk)
+    if payroll_period.stage != PeriodStage.COMPUTED:
+        raise PayrollRunError(_("Only a computed month can be approved."))
+    return payroll_period_set_stage(actor=actor, payroll_period=payroll_period, stage=PeriodStage.APPROVED)
+
+
+@transaction.atomic
+def payroll_period_deliver(*, actor, payroll_period: PayrollPeriod) -> PayrollPeriod:
+    """Staff hand the approved month back: every payslip must have its up-to-date PDF."""
+    payroll_period = PayrollPeriod.objects.select_for_update().get(pk=payroll_period.pk)
+    if payroll_period.stage != PeriodStage.APPROVED:
+        raise PayrollRunError(_("Only an approved month can be delivered."))
+    missing = Payslip.objects.filter(Q(pdf__isnull=True) | ~Q(pdf_hash=F("content_hash")),
+                                     period=payroll_period.period, workspace=payroll_period.workspace).count()
+    if missing:
+        raise PayrollRunError(ngettext("%(count)d payslip has no up-to-date PDF: render the payslips first.",
+                                       "%(count)d payslips have no up-to-date PDF: render the payslips first.",
+                                       missing) % {"count": missing})
+    return payroll_period_set_stage(actor=actor, payroll_period=payroll_period, stage=PeriodStage.DELIVERED)
+
+
+# --- the monthly declaration (DSN-shaped) ---------------------------------------------------
+
+class DeclarationInvalid(Exception):
+    """The declaration failed its structural checks (`problems`), or could not be built."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def _dsn_employee(payslip: Payslip, employment: Employment | None) -> DsnEmployee:
+    lines = list(payslip.lines.all())
+
+    def base_of(code: str) -> Decimal:
+        return next((line.base for line in lines if line.code == code and line.base is not None), ZERO)
+
+    contributions: dict[str, Decimal] = {}
+    for line in lines:
+        if line.code in CONTRIBUTION_CODES:
+            contributions[line.code] = contributions.get(line.code, ZERO) + line.employee_amount + line.employer_amount
+    person = payslip.entrepreneur
+    return DsnEmployee(
+        nir=person.nir, last_name=person.last_name, first_name=person.first_name, birth_date=person.birth_date,
+        matricule=person.matricule, contract_start=employment.start_date if employment else person.entry_date,
+        status=payslip.status, job_title=(employment.job_title if employment else "") or person.trade,
+        hours=payslip.hours, gross=payslip.gross, capped_gross=base_of("vieillesse_plafonnee"),
+        csg_base=base_of("csg_deductible"), unemployment_base=base_of("chomage"), taxable_net=payslip.taxable_net,
+        net_paid=payslip.net_paid, pas_rate=payslip.pas_rate, pas_amount=payslip.pas_amount,
+        contributions=contributions)
+
+
+@transaction.atomic
+def payroll_declaration_generate(*, actor, payroll_period: PayrollPeriod) -> Declaration:
+    """Build the month's DSN-shaped declaration, check its structure (dsn_check) and store it
+    as a Declaration with its Document. Refused (DeclarationInvalid) when a check fails: a file
+    that fails our structural checks is never stored. The official validator (DSN-VAL) must
+    still be run on the file before filing."""
+    payroll_period = PayrollPeriod.objects.select_related("workspace").get(pk=payroll_period.pk)
+    if payroll_period.stage not in (PeriodStage.COMPUTED, PeriodStage.APPROVED, PeriodStage.DELIVERED):
+        raise PayrollRunError(_("Compute the month before generating its declaration."))
+    workspace = payroll_period.workspace
+    settings = (PayrollSettings.objects.filter(workspace=workspace)
+                .prefetch_related("brackets", "schemes").first())
+    if settings is None:
+        raise PayrollRunError(_("The workspace's payroll settings are missing."))
+    payslips = list(Payslip.objects.filter(workspace=workspace, period=payroll_period.period)
+                    .select_related("entrepreneur").prefetch_related("lines")
+                    .order_by("entrepreneur__last_name", "entrepreneur__first_name", "pk"))
+    if not payslips:
+        raise PayrollRunError(_("No payslip this month: nothing to declare."))
+    employments = {e.entrepreneur_id: e for e in Employment.objects.filter(workspace=workspace)}
+    employer = DsnEmployer(
+        siren=workspace.siren, siret=settings.siret, name=workspace.name, address=workspace.address,
+        postal_code=workspace.postal_code, city=workspace.city, naf=settings.naf_code, idcc=settings.idcc)
+    order_number = Declaration.objects.filter(period=payroll_period).count() + 1
+    try:
+        text = dsn_build(employer=employer, employees=[_dsn_employee(p, employments.get(p.entrepreneur_id))
+                                                      for p in payslips],
+                         period=payroll_period.period, created_on=timezone.localdate(),
+                         payment_day=payment_date(payroll_period.period, settings), order_number=order_number)
+    except DsnBuildError as exc:
+        raise DeclarationInvalid(exc.problems) from exc
+    problems = dsn_check(text)
+    if problems:
+        raise DeclarationInvalid(problems)
+    version = norm_version(payroll_period.period)
+    document = document_store_generated(
+        workspace=workspace, filename=f"dsn_{payroll_period.period:%Y-%m}_{order_number}.txt",
+        content=text.encode("latin-1"), content_type="text/plain",
+        title=f"DSN {payroll_period.period:%Y-%m} n° {order_number} (à valider avec DSN-VAL)", actor=actor)
+    declaration = Declaration.objects.create(
+        workspace=workspace, period=payroll_period, norm_version=version, document=document,
+        checks=["structure: passed (block order, mandatory rubrics, S90 counts, NIR, amounts, dates)",
+                "official validator (DSN-VAL): not run"])
+    audit_record(actor=actor, workspace=workspace, action="payroll.declaration_generate", obj=declaration,
+                 changes={"employees": len(payslips), "norm_version": version})
+    return declaration
+
+
+def payroll_journal_export(*, actor, payroll_period: PayrollPeriod) -> bytes:
+    """The month's payroll journal (xlsx bytes); each export of pay data is audited."""
+    from payroll.exports.journal import journal_xlsx
+
+    content = journal_xlsx(payroll_period)
+    audit_record(actor=actor, workspace=payroll_period.workspace, action="payroll.journal_export",
+                 obj=payroll_period)
+    return content

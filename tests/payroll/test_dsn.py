@@ -1,0 +1,130 @@
+"""The DSN-shaped monthly declaration (payroll/exports/dsn.py): structure, sanitised values,
+norm version by year, and the structural check catching broken files. Source of the shape:
+cahier technique de la DSN (norme NEODeS, net-entreprises.fr); the official validator
+(DSN-VAL) remains required before filing."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django_scopes import scope
+
+from payroll.exports.dsn import DsnBuildError, dsn_check, dsn_value, norm_version
+from payroll.models import Declaration
+from payroll.services.runs import DeclarationInvalid, payroll_declaration_generate, payroll_run
+from tests.factories import EntrepreneurFactory, build_payroll_month
+
+
+@pytest.fixture
+def ws(world):
+    with scope(workspace=world.partner_a):
+        yield world.partner_a
+
+
+@pytest.fixture
+def declaration(ws):
+    person = EntrepreneurFactory(workspace=ws, last_name="O'Brien, Jr", first_name="Zoé")
+    period = build_payroll_month(ws, lines=[
+        {"entrepreneur": person, "gross_salary": Decimal("2500.00"), "pas_rate": Decimal("5.00")},
+        {"gross_salary": Decimal("6000.00"), "status": "cadre", "hours": Decimal("151.67")},
+    ])
+    payroll_run(actor=None, workspace=ws, period=period)
+    return payroll_declaration_generate(actor=None, payroll_period=period)
+
+
+def text_of(declaration: Declaration) -> str:
+    with declaration.document.file.open("rb") as handle:
+        return handle.read().decode("latin-1")
+
+
+def test_generated_declaration_passes_the_structural_checks_and_is_stored(declaration):
+    text = text_of(declaration)
+    assert dsn_check(text) == []
+    assert declaration.norm_version == "P26V01"
+    assert "S10.G00.00.006,'P26V01'" in text
+    assert "S20.G00.05.001,'01'" in text  # nature: DSN mensuelle
+    assert "S20.G00.05.005,'01012026'" in text
+    assert text.count("S21.G00.30.001,") == 2
+    lines = text.strip().split("\r\n")
+    assert lines[-2] == f"S90.G00.90.001,'{len(lines)}'"
+    assert declaration.document.content_type == "text/plain"
+
+
+def test_values_carry_no_quote_nor_comma(declaration):
+    text = text_of(declaration)
+    assert "S21.G00.30.002,'O BRIEN JR'" in text
+    assert "S21.G00.30.004,'Zoé'" in text
+    for line in text.strip().split("\r\n"):
+        rubric, _, value = line.partition(",")
+        assert value.startswith("'") and value.endswith("'") and "'" not in value[1:-1] and "," not in value
+
+
+def test_amounts_have_two_decimals_and_a_dot(declaration):
+    text = text_of(declaration)
+    assert "S21.G00.51.013,'2500.00'" in text
+    assert "S21.G00.50.006,'5.00'" in text
+
+
+def test_individual_contributions_and_the_reduction(declaration):
+    text = text_of(declaration)
+    assert "S21.G00.81.001,'076'" in text and "S21.G00.81.001,'075'" in text
+    assert "S21.G00.81.001,'018'" in text  # réduction générale: 2 500 € is under 3 SMIC in 2026
+    reduction = text.split("S21.G00.81.001,'018'\r\n")[1].split("\r\n")[1]
+    assert reduction.startswith("S21.G00.81.004,'-")
+
+
+@pytest.mark.parametrize(("year", "expected"), [(2025, "P25V01"), (2026, "P26V01")])
+def test_norm_version_follows_the_year_of_the_month(year, expected):
+    assert norm_version(datetime.date(year, 3, 1)) == expected
+
+
+def test_a_year_without_a_known_norm_is_refused():
+    with pytest.raises(DsnBuildError):
+        norm_version(datetime.date(2031, 1, 1))
+
+
+def _break(text: str, old: str, new: str) -> str:
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+def test_dsn_check_catches_broken_files(declaration):
+    good = text_of(declaration)
+    lines = good.strip().split("\r\n")
+    without_nature = "\r\n".join(line for line in lines if not line.startswith("S20.G00.05.001")) + "\r\n"
+    assert any("mandatory rubric(s) 001" in p for p in dsn_check(without_nature))
+    assert any("S90.G00.90.001" in p for p in dsn_check(without_nature))  # one line fewer than announced
+
+    nir_line = next(line for line in lines if line.startswith("S21.G00.30.001"))
+    assert any("NIR" in p for p in dsn_check(_break(good, nir_line, "S21.G00.30.001,'123'")))
+    assert any("not of the form" in p for p in dsn_check(_break(good, "'2500.00'", "'2500,00'")))  # comma inside
+    assert any("two decimals" in p for p in dsn_check(_break(good, "'2500.00'", "'2500'")))
+    assert any("date" in p for p in dsn_check(_break(good, "S20.G00.05.005,'01012026'", "S20.G00.05.005,'2026-01'")))
+    swapped = _break(good, "S10.G00.00.001,'Mutualise'", "S90.G00.90.002,'1'")
+    assert any("cannot follow" in p for p in dsn_check(swapped))
+    assert any("not of the form" in p for p in dsn_check(good + "S21.G00.30.002,'D'Artagnan'\r\n"))
+    assert any("must end with" in p for p in dsn_check("\r\n".join(lines[:-2]) + "\r\n"))
+    assert dsn_check("") == ["the file is empty"]
+
+
+def test_an_employee_without_nir_blocks_the_declaration(ws):
+    person = EntrepreneurFactory(workspace=ws, nir="")
+    period = build_payroll_month(ws, lines=[{"entrepreneur": person}])
+    payroll_run(actor=None, workspace=ws, period=period)
+    with pytest.raises(DeclarationInvalid) as caught:
+        payroll_declaration_generate(actor=None, payroll_period=period)
+    assert any("NIR" in problem for problem in caught.value.problems)
+    assert not Declaration.objects.exists()
+
+
+@pytest.mark.parametrize(("raw", "clean"), [
+    ("D'Artagnan, Charles", "D Artagnan Charles"),
+    ('a"b;c\r\nd\te', "a b c d e"),
+    ("Łukasz Øster", "Lukasz Øster"),  # Latin-1 has Ø, not Ł
+    ("  Zoé  ", "Zoé"),
+    (None, ""),
+])
+def test_dsn_value_sanitises(raw, clean):
+    assert dsn_value(raw) == clean
