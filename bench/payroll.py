@@ -32,8 +32,10 @@ HEADERS = ["matricule", "nom", "prenom", "nir", "statut", "heures", "salaire_bru
            "frais_rembourses", "chiffre_affaires_ht", "taux_pas"]
 
 
-def nir(n: int) -> str:
-    body = f"{1 + n % 2}{70 + n % 30:02d}{1 + n % 12:02d}75{1 + (n // 1000) % 999:03d}{1 + n % 999:03d}"
+def nir(n: int, birth: datetime.date | None = None) -> str:
+    """A valid fictional NIR (key 97 − number mod 97), agreeing with `birth` when given."""
+    year, month = (birth.year % 100, birth.month) if birth else (70 + n % 30, 1 + n % 12)
+    body = f"{1 + n % 2}{year:02d}{month:02d}75{1 + (n // 1000) % 999:03d}{1 + n % 999:03d}"
     return body + f"{97 - int(body) % 97:02d}"
 
 
@@ -102,12 +104,280 @@ def bench_engine(n: int) -> None:
     report("max |net before tax − salaire_net|", f"{worst} €")
 
 
+
+# --- a federation-scale month -------------------------------------------------------------------
+
+def build_federation(n_workspaces: int, per_workspace: int):
+    """Partner workspaces with their entrepreneurs and payroll settings, in bulk."""
+    from django_scopes import scopes_disabled
+    from stdnum import luhn
+
+    from backoffice.models import Entrepreneur, Membership, User, Workspace
+    from payroll.models import PayrollSettings
+
+    with scopes_disabled():
+        host = Workspace.objects.create(kind="host", slug="host", name="Hôte", siren="732829320")
+        staff = User.objects.create_user(email="bench@mutualise.test", password="x")
+        Membership.objects.create(workspace=host, user=staff, role="host_admin")
+        workspaces = []
+        for w in range(n_workspaces):
+            base = f"{500000 + w:08d}"
+            siren = base + luhn.calc_check_digit(base)
+            siret = siren + "0001" + luhn.calc_check_digit(siren + "0001")
+            workspaces.append(Workspace(kind="partner", slug=f"cae-{w:03d}", name=f"CAE {w}", siren=siren, siret=siret))
+        Workspace.objects.bulk_create(workspaces)
+        workspaces = list(Workspace.objects.filter(kind="partner").order_by("slug"))
+        people = []
+        for w, ws in enumerate(workspaces):
+            for i in range(per_workspace):
+                n = w * per_workspace + i
+                birth = datetime.date(1970 + n % 30, 1 + n % 12, 1)
+                people.append(Entrepreneur(workspace=ws, matricule=f"M{i:05d}", last_name=f"Nom{n}", first_name="Prénom",
+                                           birth_date=birth, nir=nir(n, birth), entry_date=datetime.date(2024, 1, 1)))
+        Entrepreneur.objects.bulk_create(people, batch_size=2000)
+        PayrollSettings.objects.bulk_create([
+            PayrollSettings(workspace=ws, siret=ws.siret, naf_code="7022Z", urssaf_number="117000001234",
+                            at_mp_rate=Decimal("1.30")) for ws in workspaces])
+    return staff, workspaces
+
+
+def federation_files(workspaces, per_workspace: int) -> dict[int, bytes]:
+    from tests.factories import submission_row, submission_xlsx
+
+    rnd = random.Random(3)
+    files = {}
+    for w, ws in enumerate(workspaces):
+        rows = []
+        for i in range(per_workspace):
+            n = w * per_workspace + i
+            birth = datetime.date(1970 + n % 30, 1 + n % 12, 1)
+            rows.append(submission_row(f"M{i:05d}", nom=f"Nom{n}", prenom="Prénom", nir=nir(n, birth),
+                                       statut="cadre" if i % 4 == 0 else "non_cadre",
+                                       salaire_brut=f"{rnd.randint(1900, 9000)},{rnd.randint(0, 99):02d}",
+                                       frais_rembourses="12,50", chiffre_affaires_ht=f"{rnd.randint(2000, 20000)}",
+                                       taux_pas="3,5"))
+        if w == len(workspaces) - 1:
+            rows = rows[:8]  # one small CAE, to compare queries per page with a large one
+        files[ws.pk] = submission_xlsx(rows)
+    return files
+
+
+def bench_import(staff, workspaces, files) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django_scopes import scope
+
+    from backoffice.models import Document, Entrepreneur
+    from payroll.models import MonthlySubmission, PayrollPeriod, SubmissionLine
+    from payroll.services.submissions import submission_import
+
+    print(f"\n3. Import end to end ({len(workspaces)} workspaces, one xlsx each)")
+    with Timer() as ours:
+        for ws in workspaces:
+            with scope(workspace=ws):
+                submission_import(actor=staff, workspace=ws, period=PERIOD,
+                                  upload=SimpleUploadedFile(f"paie-{ws.slug}.xlsx", files[ws.pk]))
+    from django_scopes import scopes_disabled
+
+    with scopes_disabled():
+        rows = SubmissionLine.objects.count()
+    report("ours: file → validated → stored (upload, check, confirm)", f"{ours.seconds:.2f} s = {rows / ours.seconds:,.0f} rows/s")
+
+    # The same rows written by a bare bulk_create (objects built beforehand, not timed).
+    with scopes_disabled():
+        february = datetime.date(2026, 2, 1)
+        people = {(e.workspace_id, e.matricule): e.pk for e in Entrepreneur.objects.all()}
+        lines = list(SubmissionLine.objects.filter(submission__period__period=PERIOD).values())
+        submissions = {}
+        for ws in workspaces:
+            period = PayrollPeriod.objects.create(workspace=ws, period=february)
+            doc = Document.objects.get(pk=MonthlySubmission.objects.filter(workspace=ws).first().document_id)
+            submissions[ws.pk] = MonthlySubmission.objects.create(workspace=ws, period=period, version=1, document=doc)
+        objects = [SubmissionLine(**{**line, "id": None, "submission_id": submissions[line["workspace_id"]].pk})
+                   for line in lines]
+        assert len(people) >= len(objects)
+        with Timer() as bare:
+            SubmissionLine.objects.bulk_create(objects, batch_size=1000)
+    report("bare bulk_create of the same rows", f"{bare.seconds:.2f} s = {rows / bare.seconds:,.0f} rows/s")
+    report("ratio ours / bulk_create (goal ≤ 3×)", f"{ours.seconds / bare.seconds:.1f}×")
+
+    # django-import-export's default per-row import of the same files.
+    import tablib
+    from import_export import fields, resources, widgets
+
+    class LineResource(resources.ModelResource):
+        entrepreneur = fields.Field(column_name="matricule", attribute="entrepreneur",
+                                    widget=widgets.ForeignKeyWidget(Entrepreneur, "matricule"))
+        status = fields.Field(column_name="statut", attribute="status")
+        hours = fields.Field(column_name="heures", attribute="hours", widget=widgets.DecimalWidget())
+        gross_salary = fields.Field(column_name="salaire_brut", attribute="gross_salary", widget=widgets.DecimalWidget())
+        bonuses = fields.Field(column_name="primes", attribute="bonuses", widget=widgets.DecimalWidget())
+        reimbursed_expenses = fields.Field(column_name="frais_rembourses", attribute="reimbursed_expenses",
+                                           widget=widgets.DecimalWidget())
+        revenue = fields.Field(column_name="chiffre_affaires_ht", attribute="revenue", widget=widgets.DecimalWidget())
+        pas_rate = fields.Field(column_name="taux_pas", attribute="pas_rate", widget=widgets.DecimalWidget())
+
+        class Meta:
+            model = SubmissionLine
+            fields = ("entrepreneur", "status", "hours", "gross_salary", "bonuses", "reimbursed_expenses", "revenue",
+                      "pas_rate")
+            import_id_fields = ("entrepreneur",)
+
+        def __init__(self, submission):
+            super().__init__()
+            self.submission = submission
+            self.row_number = 1
+
+        def get_queryset(self):
+            return SubmissionLine.objects.filter(submission=self.submission)
+
+        def before_save_instance(self, instance, row, **kwargs):
+            self.row_number += 1
+            instance.workspace_id, instance.submission = self.submission.workspace_id, self.submission
+            instance.row_number = self.row_number
+
+    march = datetime.date(2026, 3, 1)
+    with scopes_disabled():
+        targets = {}
+        for ws in workspaces:
+            period = PayrollPeriod.objects.create(workspace=ws, period=march)
+            targets[ws.pk] = MonthlySubmission.objects.create(workspace=ws, period=period, version=1,
+                                                              document=submissions[ws.pk].document)
+    with Timer() as theirs:
+        for ws in workspaces:
+            with scope(workspace=ws):
+                dataset = tablib.Dataset().load(files[ws.pk], format="xlsx")
+                result = LineResource(targets[ws.pk]).import_data(dataset, dry_run=False, raise_errors=True)
+                assert not result.has_errors()
+    with scopes_disabled():
+        imported = SubmissionLine.objects.filter(submission__period__period=march).count()
+    report("django-import-export default per-row import", f"{theirs.seconds:.2f} s = {imported / theirs.seconds:,.0f} rows/s")
+    report("ratio import-export / ours (goal ≥ 10×)", f"{theirs.seconds / ours.seconds:.1f}×")
+
+
+def bench_run_and_pdf(staff, workspaces) -> None:
+    from django_scopes import scope, scopes_disabled
+    from weasyprint import HTML
+
+    from payroll.models import PayrollPeriod, Payslip
+    from payroll.services.payslips import payslips_render
+    from payroll.services.runs import payroll_run
+
+    print("\n4. Payroll run and payslip PDFs")
+    with Timer() as run:
+        for ws in workspaces:
+            with scope(workspace=ws):
+                payroll_run(actor=staff, workspace=ws, period=PERIOD)
+    with scopes_disabled():
+        count = Payslip.objects.count()
+    report("payroll run, every workspace (computed and stored)", f"{run.seconds:.2f} s = {count / run.seconds:,.0f} payslips/s")
+    with Timer() as again:
+        for ws in workspaces[:10]:
+            with scope(workspace=ws):
+                payroll_run(actor=staff, workspace=ws, period=PERIOD)
+    report("re-run of 10 workspaces (nothing changed)", f"{again.seconds:.2f} s")
+
+    HTML(string="<html><body></body></html>").write_pdf()  # warm-up
+    n_empty = 20
+    with Timer() as empty:
+        for _ in range(n_empty):
+            HTML(string="<html><body></body></html>").write_pdf()
+    per_empty = empty.seconds / n_empty
+    ws = workspaces[0]
+    with scope(workspace=ws):
+        period = PayrollPeriod.objects.get(workspace=ws, period=PERIOD)
+        with Timer() as pdf:
+            outcome = payslips_render(actor=staff, workspace=ws, payroll_period=period)
+        with Timer() as pdf_again:
+            payslips_render(actor=staff, workspace=ws, payroll_period=period)
+    per_payslip = pdf.seconds / max(outcome.rendered, 1)
+    report(f"payslip PDFs of one workspace ({outcome.rendered} rendered, zip included)",
+           f"{pdf.seconds:.2f} s = {per_payslip * 1000:.0f} ms per payslip")
+    report("empty WeasyPrint page", f"{per_empty * 1000:.0f} ms")
+    report("ratio payslip PDF / empty page (goal ≤ 2.5×)", f"{per_payslip / per_empty:.1f}×")
+    report("second render of the same month (nothing changed)", f"{pdf_again.seconds:.2f} s")
+
+
+def bench_queries(staff, workspaces) -> None:
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+    from django_scopes import scopes_disabled
+
+    from payroll.models import PayrollPeriod
+    from tests.conftest import login
+
+    print("\n5. Queries per page (constant in the number of rows)")
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = login(staff)
+    with scopes_disabled():
+        periods = {ws.pk: PayrollPeriod.objects.get(workspace=ws, period=PERIOD).pk for ws in workspaces}
+        from payroll.models import Payslip
+
+        sizes = {ws.pk: Payslip.objects.filter(workspace=ws).count() for ws in workspaces}
+    pages = [("submission list (payroll home)", lambda ws: reverse("payroll_home", args=[ws.slug])),
+             ("payslip list (month page)", lambda ws: reverse("payroll_period", args=[ws.slug, periods[ws.pk]]))]
+    small = min(workspaces, key=lambda ws: sizes[ws.pk])
+    big = max(workspaces, key=lambda ws: sizes[ws.pk])
+    for label, url in pages:
+        counts = []
+        for ws in (small, big):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url(ws))
+            assert response.status_code == 200, response.status_code
+            counts.append(f"{len(queries)} queries for {sizes[ws.pk]} payslips")
+        report(label, " vs ".join(counts))
+
+
+def bench_memory_child(path: str, rows: int) -> None:
+    """Runs in a child process on the parent's throw-away database: import a big file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django_scopes import scope, scopes_disabled
+
+    from backoffice.models import User, Workspace
+    from bench.common import peak_rss_mb
+    from payroll.services.submissions import submission_import
+
+    with scopes_disabled():
+        ws = Workspace.objects.get(slug="cae-000")
+        staff = User.objects.get(email="bench@mutualise.test")
+    before = peak_rss_mb()
+    with Timer() as t, scope(workspace=ws), open(path, "rb") as fh:
+        submission_import(actor=staff, workspace=ws, period=datetime.date(2026, 4, 1),
+                          upload=SimpleUploadedFile("big.xlsx", fh.read()))
+    print(f"CHILD rows={rows} seconds={t.seconds:.1f} peak_mb={peak_rss_mb():.0f} start_mb={before:.0f}")
+
+
+def bench_memory(n: int, tmp: Path, db_name: str) -> None:
+    import os
+    import subprocess
+
+    print(f"\n6. Peak memory of a {n:,}-row xlsx import (child process; new matricules create entrepreneurs)")
+    path = tmp / "memory.xlsx"
+    write_xlsx(path, sample_rows(n, prefix="N", seed=4))
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "MUTUALISE_TEST_DB_NAME": db_name}
+    out = subprocess.run([sys.executable, __file__, "--memory-child", str(path), str(n)], env=env,
+                         capture_output=True, text=True, check=False)
+    line = next((ln for ln in out.stdout.splitlines() if ln.startswith("CHILD")), None)
+    if line is None:
+        report("child failed", (out.stderr or out.stdout)[-2000:])
+        return
+    values = dict(item.split("=") for item in line.split()[1:])
+    report("import time", f"{values['seconds']} s = {n / float(values['seconds']):,.0f} rows/s")
+    report("peak resident memory of the process (goal ≤ 300 MB)", f"{values['peak_mb']} MB "
+           f"(of which {values['start_mb']} MB before the import: Python, Django, libraries)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a small federation (for a smoke run)")
     parser.add_argument("--only", nargs="*", help="section numbers to run, e.g. --only 1 2")
+    parser.add_argument("--memory-child", nargs=2, metavar=("FILE", "ROWS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     setup_django()
+    if args.memory_child:
+        bench_memory_child(args.memory_child[0], int(args.memory_child[1]))
+        return
     from django.db import connection
 
     scale = 10 if args.quick else 1
@@ -118,6 +388,21 @@ def main() -> None:
             bench_parsing(100_000 // scale, Path(tmp))
         if "2" in sections:
             bench_engine(12_000 // scale)
+        if sections & {"3", "4", "5", "6"}:
+            from bench.common import throwaway_database
+
+            with throwaway_database() as db_name:
+                n_ws = 150 // scale
+                staff, workspaces = build_federation(n_ws, 80)
+                print(f"\nFederation: {n_ws} workspaces × 80 entrepreneurs = {n_ws * 80:,} people")
+                if sections & {"3", "4", "5"}:
+                    bench_import(staff, workspaces, federation_files(workspaces, 80))
+                if sections & {"4", "5"}:
+                    bench_run_and_pdf(staff, workspaces)
+                if "5" in sections:
+                    bench_queries(staff, workspaces)
+                if "6" in sections:
+                    bench_memory(100_000 // scale, Path(tmp), db_name)
 
 
 if __name__ == "__main__":
