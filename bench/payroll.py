@@ -39,10 +39,10 @@ def nir(n: int, birth: datetime.date | None = None) -> str:
     return body + f"{97 - int(body) % 97:02d}"
 
 
-def sample_rows(n: int, *, prefix: str = "M", seed: int = 1):
+def sample_rows(n: int, *, prefix: str = "M", seed: int = 1, nir_offset: int = 0):
     rnd = random.Random(seed)
     for i in range(n):
-        yield [f"{prefix}{i:06d}", f"Nom{i}", "Prénom", nir(i), "cadre" if i % 4 == 0 else "non_cadre",
+        yield [f"{prefix}{i:06d}", f"Nom{i}", "Prénom", nir(i + nir_offset), "cadre" if i % 4 == 0 else "non_cadre",
                "151,67" if i % 5 else "", f"{rnd.randint(1900, 9000)},{rnd.randint(0, 99):02d}", "0", "12,50",
                f"{rnd.randint(2000, 20000)},00", "3,5"]
 
@@ -354,7 +354,7 @@ def bench_memory(n: int, tmp: Path, db_name: str) -> None:
 
     print(f"\n6. Peak memory of a {n:,}-row xlsx import (child process; new matricules create entrepreneurs)")
     path = tmp / "memory.xlsx"
-    write_xlsx(path, sample_rows(n, prefix="N", seed=4))
+    write_xlsx(path, sample_rows(n, prefix="N", seed=4, nir_offset=500_000))  # NIRs unlike the federation's
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "MUTUALISE_TEST_DB_NAME": db_name}
     out = subprocess.run([sys.executable, __file__, "--memory-child", str(path), str(n)], env=env,
                          capture_output=True, text=True, check=False)

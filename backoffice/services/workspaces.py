@@ -106,6 +106,18 @@ def workspace_create(*, actor, kind: str, slug: str, name: str, siren: str, lega
 
 
 @transaction.atomic
+def host_workspace_create(*, actor, slug: str, name: str, siren: str, legal_form: str = "") -> Workspace:
+    """The host cooperative's workspace, created once at set-up (`manage.py setup_host`)."""
+    workspace = Workspace(kind=WorkspaceKind.HOST, slug=slug)
+    _apply_identity(workspace, {"name": name, "legal_form": legal_form, "siren": siren})
+    _validate(workspace)  # includes the single-host constraint
+    workspace.save()
+    audit_record(actor=actor, workspace=workspace, action="workspace.create", obj=workspace,
+                 changes=diff_fields({}, snapshot(workspace, ["kind", "slug", *IDENTITY_FIELDS])))
+    return workspace
+
+
+@transaction.atomic
 def workspace_update(*, actor, workspace: Workspace, **fields) -> Workspace:
     """Edit a workspace's identity (any of IDENTITY_FIELDS); audited with the field diff."""
     unknown = set(fields) - set(IDENTITY_FIELDS)

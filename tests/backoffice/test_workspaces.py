@@ -201,3 +201,29 @@ def test_workspace_home_shows_the_staff_panel_to_staff_only(world):
     edit_url = reverse("staff:workspace_edit", args=["cae-a"])
     assert edit_url in login(world.users["staff"]).get(reverse("workspace_home", args=["cae-a"])).content.decode()
     assert edit_url not in login(world.users["partner_a"]).get(reverse("workspace_home", args=["cae-a"])).content.decode()
+
+
+def test_setup_host_creates_the_host_once_and_invites_its_first_administrator(db):
+    from django.core import mail
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from django_scopes import scopes_disabled
+
+    from backoffice.models import Membership, Workspace
+
+    args = ["--name", "Coopérative X", "--slug", "coop-x", "--admin-first-name", "Ada", "--admin-last-name", "Martin",
+            "--base-url", "https://mutualise.example"]
+    with pytest.raises(CommandError):  # a SIREN with a wrong Luhn key: nothing is created
+        call_command("setup_host", "--siren", "123456788", "--admin-email", "ada@coop-x.fr", *args)
+    assert not Workspace.objects.exists()
+    call_command("setup_host", "--siren", "732 829 320", "--admin-email", "ada@coop-x.fr", *args)
+    host = Workspace.objects.get(kind="host")
+    assert (host.slug, host.siren) == ("coop-x", "732829320")
+    with scopes_disabled():
+        assert Membership.objects.get(workspace=host).role == "host_admin"
+    assert mail.outbox and "https://mutualise.example/accounts/invitation/" in mail.outbox[0].body
+    # A second run keeps the one host and may invite another administrator.
+    call_command("setup_host", "--siren", "732829320", "--admin-email", "bob@coop-x.fr", *args)
+    assert Workspace.objects.filter(kind="host").count() == 1
+    with scopes_disabled():
+        assert Membership.objects.filter(workspace=host, role="host_admin").count() == 2
