@@ -422,3 +422,11 @@ def test_localized_decimal_inputs_show_french_values(french_catalogue):
         html = str(form["unit_price"]) + str(form["vat_rate"])
     assert 'value="1234,50"' in html or f'value="1{NBSP}234,50"' in html
     assert 'value="5,50"' in html
+
+
+def test_error_pages_are_french(db, french_catalogue, settings, client):
+    """With DEBUG off, a 404 is our French page, not Django's English default."""
+    settings.DEBUG = False
+    response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 404
+    assert "Page introuvable" in response.content.decode()
