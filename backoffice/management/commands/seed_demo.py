@@ -10,8 +10,11 @@ Demo accounts, password `demo`, for demonstration only (listed in the README):
 from __future__ import annotations
 
 import datetime
+import importlib
+import importlib.util
 from decimal import Decimal
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -82,6 +85,11 @@ class Command(BaseCommand):
                 self._entrepreneurs(workspaces[slug])
             self._agreements(workspaces)
             self._dossiers(workspaces)
+        # Each business app may add its own demo data in `<app>/demo.py: seed(stdout)`; found
+        # through the app registry, so the back office imports no business app by name.
+        for app in apps.get_app_configs():
+            if importlib.util.find_spec(f"{app.name}.demo") is not None:
+                importlib.import_module(f"{app.name}.demo").seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo ready. Accounts (password 'demo', demo only):"))
         for email, _first, _last, slug, role in ACCOUNTS:
             self.stdout.write(f"  {email:28} {role:16} {slug}")

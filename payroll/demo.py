@@ -1,0 +1,68 @@
+"""Demo payroll data (called by `manage.py seed_demo`; idempotent).
+
+Partner CAEs A and B get payroll settings, a contribution rule, employment data, and last
+month's data imported through the real pipeline (French Excel csv → checks → confirmation)
+then computed: the partner manager finds a month waiting for approval."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from django_scopes import scope
+
+from backoffice.models import Entrepreneur, User, Workspace
+from payroll.models import ContributionBracket, Employment, MonthlySubmission, PayrollPeriod, PayrollSettings
+from payroll.models.submissions import SubmissionState
+from payroll.services.runs import payroll_run
+from payroll.services.submissions import submission_import
+
+SETTINGS = {
+    # slug: (NAF, AT/MP %, paid-leave fund, brackets [(from €, rate %)])
+    "cae-a": ("7022Z", Decimal("0.90"), False, [(Decimal("0"), Decimal("10")), (Decimal("35000"), Decimal("8")),
+                                               (Decimal("45000"), Decimal("6"))]),
+    "cae-b": ("4332A", Decimal("3.40"), True, [(Decimal("0"), Decimal("11.5"))]),
+}
+
+
+def _csv(people: list[Entrepreneur], month: datetime.date) -> bytes:
+    header = "matricule;nom;prenom;nir;statut;heures;salaire_brut;primes;frais_rembourses;chiffre_affaires_ht;taux_pas"
+    rows = [header]
+    for i, person in enumerate(people):
+        gross = Decimal("1850") + Decimal(i * 215)
+        revenue = gross * Decimal("1.9")
+        status = "cadre" if i % 5 == 4 else "non_cadre"
+        rows.append(f"{person.matricule};{person.last_name};{person.first_name};{person.nir};{status};;"
+                    f"{str(gross).replace('.', ',')};0;{'35,40' if i % 3 == 0 else '0'};"
+                    f"{str(revenue.quantize(Decimal('0.01'))).replace('.', ',')};{'4,5' if i % 2 else '0'}")
+    return ("\r\n".join(rows) + "\r\n").encode("cp1252")
+
+
+def seed(stdout) -> None:
+    officer = User.objects.get(email="paie@mutualise.test")
+    month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)  # last month
+    for slug, (naf, at_mp, leave_fund, brackets) in SETTINGS.items():
+        workspace = Workspace.objects.get(slug=slug)
+        with scope(workspace=workspace):
+            settings, _ = PayrollSettings.objects.update_or_create(workspace=workspace, defaults={
+                "siret": workspace.siret, "naf_code": naf, "urssaf_number": "117000001234", "at_mp_rate": at_mp,
+                "paid_leave_fund": leave_fund, "collective_agreement": "Convention collective des CAE (démo)",
+                "pension_funds": "AGIRC-ARRCO (démo)", "payment_day": 28})
+            for threshold, rate in brackets:
+                ContributionBracket.objects.update_or_create(workspace=workspace, settings=settings, threshold=threshold,
+                                                             defaults={"rate": rate})
+            people = [p for p in Entrepreneur.objects.filter(workspace=workspace).order_by("matricule")
+                      if p.is_active_on(month)]
+            for i, person in enumerate(people):
+                Employment.objects.get_or_create(workspace=workspace, entrepreneur=person, defaults={
+                    "contract_type": "cesa", "status": "cadre" if i % 5 == 4 else "non_cadre",
+                    "job_title": person.trade or "Entrepreneur-salarié", "start_date": person.entry_date})
+            period = PayrollPeriod.objects.filter(workspace=workspace, period=month).first()
+            if period is None or not MonthlySubmission.objects.filter(period=period,
+                                                                      state=SubmissionState.CONFIRMED).exists():
+                submission_import(actor=officer, workspace=workspace, period=month, via="demo",
+                                  upload=SimpleUploadedFile(f"paie-{month:%Y-%m}.csv", _csv(people, month)))
+                outcome = payroll_run(actor=officer, workspace=workspace, period=month)
+                stdout.write(f"  payroll {slug} {month:%Y-%m}: {outcome.count} payslips computed")
