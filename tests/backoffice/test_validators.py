@@ -23,7 +23,7 @@ from backoffice.validators import (
 
 @pytest.mark.parametrize("value", ["404833048", "552008443", "552 008 443"])
 def test_valid_siren(value):
-    validate_siren(value)
+    assert validate_siren(value) is None  # raises ValidationError when invalid
 
 
 @pytest.mark.parametrize("value", ["404833047", "55200844", "5520084430", "ABCDEFGHI", ""])
@@ -34,7 +34,7 @@ def test_invalid_siren(value):
 
 @pytest.mark.parametrize("value", ["73282932000074", "732 829 320 00074"])
 def test_valid_siret(value):
-    validate_siret(value)
+    assert validate_siret(value) is None  # raises ValidationError when invalid
 
 
 @pytest.mark.parametrize("value", ["73282932000079", "7328293200007", "732829320"])
@@ -49,7 +49,7 @@ def test_invalid_siret(value):
     "253072A07300443",  # born in Corse-du-Sud (2A)
 ])
 def test_valid_nir(value):
-    validate_nir(value)
+    assert validate_nir(value) is None  # raises ValidationError when invalid
 
 
 @pytest.mark.parametrize("value", [
@@ -67,7 +67,7 @@ def test_invalid_nir(value):
 @pytest.mark.parametrize("value", ["FR7630006000011234567890189", "FR76 3000 6000 0112 3456 7890 189",
                                    "DE89370400440532013000"])
 def test_valid_iban(value):
-    validate_iban(value)
+    assert validate_iban(value) is None  # raises ValidationError when invalid
 
 
 @pytest.mark.parametrize("value", ["FR7630006000011234567890188", "FR76300060000112345678901", "XX00"])
@@ -78,7 +78,7 @@ def test_invalid_iban(value):
 
 @pytest.mark.parametrize("value", ["FR40303265045", "FR 40 303 265 045", "FRK7399859412", "DE136695976"])
 def test_valid_vat(value):
-    validate_vat(value)
+    assert validate_vat(value) is None  # raises ValidationError when invalid
 
 
 @pytest.mark.parametrize("value", ["FR41303265045", "FR84323140391", "FRIO334175221", "XX123", "303265045"])
