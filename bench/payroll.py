@@ -183,6 +183,13 @@ def bench_import(staff, workspaces, files, label: str) -> None:
     with scopes_disabled():
         rows = SubmissionLine.objects.filter(workspace__in=workspaces).count()
     report("ours: file → validated → stored (upload, check, confirm)", f"{ours.seconds:.2f} s = {rows / ours.seconds:,.0f} rows/s")
+    # The next month, once each person's employment record exists (the steady state).
+    with Timer() as steady:
+        for ws in workspaces:
+            with scope(workspace=ws):
+                submission_import(actor=staff, workspace=ws, period=datetime.date(2026, 5, 1),
+                                  upload=SimpleUploadedFile(f"paie-{ws.slug}.xlsx", files[ws.pk]))
+    report("ours, the next month (employment records exist)", f"{steady.seconds:.2f} s = {rows / steady.seconds:,.0f} rows/s")
 
     # The same rows written by a bare bulk_create (objects built beforehand, not timed).
     with scopes_disabled():
@@ -200,7 +207,8 @@ def bench_import(staff, workspaces, files, label: str) -> None:
         with Timer() as bare:
             SubmissionLine.objects.bulk_create(objects, batch_size=1000)
     report("bare bulk_create of the same rows", f"{bare.seconds:.2f} s = {rows / bare.seconds:,.0f} rows/s")
-    report("ratio ours / bulk_create (goal ≤ 3×)", f"{ours.seconds / bare.seconds:.1f}×")
+    report("ratio ours / bulk_create (goal ≤ 3×): first month, next month",
+           f"{ours.seconds / bare.seconds:.1f}×, {steady.seconds / bare.seconds:.1f}×")
 
     # django-import-export's default per-row import of the same files.
     import tablib
