@@ -49,7 +49,8 @@ def staff_wide(reason: str):
 
     `reason` documents why the query crosses workspaces; it is required so every such place
     says so in the code."""
-    assert reason, "staff_wide() needs a reason"
+    if not reason:
+        raise ValueError("staff_wide() needs a reason")
     with scopes_disabled():
         yield
 

@@ -9,11 +9,11 @@ administrator, invited by e-mail (one-time link to set a password, then 2FA enro
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django_scopes import scopes_disabled
 
 from backoffice.models import Workspace
 from backoffice.services.invitations import invitation_send
 from backoffice.services.workspaces import host_workspace_create
+from backoffice.tenancy import staff_wide
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **o):
         try:
-            with transaction.atomic(), scopes_disabled():
+            with transaction.atomic(), staff_wide("set-up creates the host workspace before any scope exists"):
                 host = Workspace.objects.filter(kind="host").first()
                 if host is None:
                     host = host_workspace_create(actor=None, slug=o["slug"], name=o["name"], siren=o["siren"],
