@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from backoffice.models import Dossier, DossierStatus, Workspace
@@ -30,6 +30,13 @@ class PeriodLocked(Exception):
     """The partner approved this month: its data can no longer change."""
 
 
+def stage_label(stage: str) -> str:
+    """The stage as the dossier shows it: the English label, which is a msgid of the
+    catalogue, so the queue translates it at display time (`{% translate d.stage %}`)."""
+    with translation.override("en"):
+        return str(PeriodStage(stage).label)
+
+
 def first_of_month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
@@ -51,7 +58,7 @@ def payroll_period_open(*, actor, workspace: Workspace, period: datetime.date) -
         label = date_format(period, "F Y")
         dossier_open(actor=actor, workspace=workspace, service="payroll", kind="monthly_submission",
                      title=f"Paie {label}", subject=payroll_period, due_date=_due_date(period),
-                     stage=payroll_period.stage)
+                     stage=stage_label(payroll_period.stage))
     return payroll_period
 
 
@@ -84,5 +91,5 @@ def payroll_period_set_stage(*, actor, payroll_period: PayrollPeriod, stage: str
                  changes={"stage": [old, stage]})
     dossier = period_dossier(payroll_period)
     if dossier is not None:
-        dossier_set_status(actor=actor, dossier=dossier, status=STAGE_TO_STATUS[stage], stage=stage)
+        dossier_set_status(actor=actor, dossier=dossier, status=STAGE_TO_STATUS[stage], stage=stage_label(stage))
     return payroll_period

@@ -215,3 +215,21 @@ def test_a_cape_holder_gets_no_payslip_and_is_not_billed(world, ws):
     assert outcome.created == 1 and outcome.not_salaried == [cape.matricule]
     assert not Payslip.objects.filter(entrepreneur=cape).exists()
     assert Usage.objects.filter(kind="payslip").count() == 1
+
+
+def test_the_queue_shows_the_months_stage_in_the_users_language(world, ws):
+    """The dossier keeps the stage's English label (a msgid); the queue translates it."""
+    from django.test import override_settings
+    from django.urls import reverse
+
+    from backoffice.services.dossiers import dossier_open
+    from tests.conftest import login
+    from tests.test_i18n import LOCALE_DIR
+
+    period = build_payroll_month(ws, lines=[{}])
+    dossier_open(actor=None, workspace=ws, service="payroll", kind="monthly_submission", title="Paie", subject=period)
+    payroll_run(actor=world.users["staff"], workspace=ws, period=period)
+    with override_settings(LOCALE_PATHS=[LOCALE_DIR]):
+        page = login(world.users["staff"]).get(reverse("staff:queue"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Calculée" in page
+    assert ">computed<" not in page and "Computed" not in page
