@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from payroll.models.employment import ContractType, PayStatus
 from payroll.models.settings import ContributionBase, SchemeKind
-from payroll.selectors.people import rate_table_list
+from payroll.selectors.rates import rate_table_list
 from payroll.services.simulation import MODES
 
 SPACES = ("\u00a0", "\u202f", " ")

@@ -41,7 +41,7 @@ def objects(world):
 
 def test_the_walk_reports_leaks_when_the_tenancy_is_off(world, objects, monkeypatch):
     monkeypatch.setattr(middleware, "scope", _no_scope)
-    monkeypatch.setattr(lookups, "_in_actor_workspace", _no_workspace_check)
+    monkeypatch.setattr(lookups, "in_actor_workspace", _no_workspace_check)
     failures, checks = isolation_failures(world, "partner_a", objects, only=WATCHED)
     assert checks > 0
     leaked = {f for f in failures if "(own workspace, objects of cae-b)" in f}
@@ -65,7 +65,7 @@ def test_the_lookup_check_alone_still_stops_foreign_ids(world, objects, monkeypa
 
 def test_the_scope_alone_still_stops_foreign_ids(world, objects, monkeypatch):
     """Defence in depth: without the helpers' workspace check, the scope holds."""
-    monkeypatch.setattr(lookups, "_in_actor_workspace", _no_workspace_check)
+    monkeypatch.setattr(lookups, "in_actor_workspace", _no_workspace_check)
     failures, _checks = isolation_failures(world, "partner_a", objects, only=WATCHED)
     assert failures == []
 

@@ -14,7 +14,8 @@ from backoffice.roles import Perm
 from backoffice.tenancy import Actor
 
 
-def _in_actor_workspace(actor: Actor, obj):
+def in_actor_workspace(actor: Actor, obj):
+    """`obj` if it belongs to the actor's workspace, else 404 (used by every app's lookups)."""
     if actor.workspace is None or obj.workspace_id != actor.workspace.pk:
         raise Http404
     return obj
@@ -23,7 +24,7 @@ def _in_actor_workspace(actor: Actor, obj):
 def get_dossier(actor: Actor, pk: int) -> Dossier:
     actor.require(Perm.DOSSIER_VIEW)
     dossier = get_object_or_404(Dossier.objects.select_related("workspace", "assignee"), pk=pk)
-    return _in_actor_workspace(actor, dossier)
+    return in_actor_workspace(actor, dossier)
 
 
 def get_document(actor: Actor, pk: int) -> Document:
@@ -31,22 +32,22 @@ def get_document(actor: Actor, pk: int) -> Document:
     document = get_object_or_404(Document, pk=pk)
     if document.internal and not actor.has(Perm.DOCUMENT_VIEW_INTERNAL):
         raise Http404
-    return _in_actor_workspace(actor, document)
+    return in_actor_workspace(actor, document)
 
 
 def get_entrepreneur(actor: Actor, pk: int) -> Entrepreneur:
     actor.require(Perm.ENTREPRENEUR_VIEW)
-    return _in_actor_workspace(actor, get_object_or_404(Entrepreneur, pk=pk))
+    return in_actor_workspace(actor, get_object_or_404(Entrepreneur, pk=pk))
 
 
 def get_agreement(actor: Actor, pk: int) -> ServiceAgreement:
     actor.require(Perm.AGREEMENT_VIEW)
-    return _in_actor_workspace(actor, get_object_or_404(ServiceAgreement, pk=pk))
+    return in_actor_workspace(actor, get_object_or_404(ServiceAgreement, pk=pk))
 
 
 def get_price_line(actor: Actor, pk: int) -> PriceLine:
     actor.require(Perm.AGREEMENT_VIEW)
-    return _in_actor_workspace(actor, get_object_or_404(PriceLine.objects.select_related("agreement"), pk=pk))
+    return in_actor_workspace(actor, get_object_or_404(PriceLine.objects.select_related("agreement"), pk=pk))
 
 
 def get_workspace_for_staff(actor: Actor, slug: str) -> Workspace:

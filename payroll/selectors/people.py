@@ -1,23 +1,23 @@
-"""Reads for the payroll people pages, settings, simulation and the staff rate-table pages.
+"""Reads for the payroll people pages, settings and simulation.
 
 - `require_payroll_workspace`: payroll exists only for CAEs (the host and partners); every
   workspace payroll page calls it first, so an alumni company answers 404.
 - `employment_list`: the workspace's entrepreneurs with their contract, in one query per page.
-- `get_entrepreneur_with_employment`, `get_rate_table`, `get_rate_line`: lookups in the
+- `get_entrepreneur_with_employment`: a lookup in the
   style of backoffice/selectors/lookups.py (404 for "missing" and "not yours" alike).
 - `employment_allows_payslip`: the rule that a CAPE holder gets no payslip.
 """
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from backoffice.models import Entrepreneur
 from backoffice.roles import Perm
-from backoffice.tenancy import Actor, staff_wide
-from payroll.models import Employment, PayrollRun, PayrollSettings, RateLine, RateTable
+from backoffice.tenancy import Actor
+from payroll.models import Employment, PayrollSettings
 from payroll.models.employment import ContractType
 
 # --- workspaces that have a payroll ---------------------------------------------------------
@@ -97,31 +97,3 @@ def payroll_settings_of(workspace) -> PayrollSettings | None:
     """The workspace's settings with its brackets and schemes prefetched, or None."""
     return (PayrollSettings.objects.filter(workspace=workspace)
             .prefetch_related("brackets", "schemes").first())
-
-
-# --- rate tables (staff area; RateTable/RateLine are shared, not scoped) -------------------
-
-def rate_table_list() -> QuerySet[RateTable]:
-    """Every rate table, newest effective date first, with its number of lines."""
-    return RateTable.objects.annotate(n_lines=Count("lines")).order_by("-effective_from")
-
-
-def get_rate_table(actor: Actor, pk: int) -> RateTable:
-    actor.require(Perm.PAYROLL_VIEW)
-    if not actor.is_staff or actor.workspace is not None:
-        raise Http404
-    return get_object_or_404(RateTable, pk=pk)
-
-
-def get_rate_line(actor: Actor, pk: int) -> RateLine:
-    actor.require(Perm.PAYROLL_VIEW)
-    if not actor.is_staff or actor.workspace is not None:
-        raise Http404
-    return get_object_or_404(RateLine.objects.select_related("table"), pk=pk)
-
-
-def rate_table_runs_count(table: RateTable) -> int:
-    """How many payroll runs (all workspaces) were computed with this table: editing it then
-    changes what a re-run of those months would give."""
-    with staff_wide("a shared rate table is used by payroll runs of every workspace"):
-        return PayrollRun.objects.filter(rate_table=table).count()

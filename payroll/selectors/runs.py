@@ -6,10 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from backoffice.roles import Perm
+from backoffice.selectors.lookups import in_actor_workspace
 from backoffice.tenancy import Actor
 from payroll.models import Declaration, PayrollPeriod, PayrollRun, Payslip
 
@@ -19,25 +19,20 @@ TOTAL_FIELDS = (
 )
 
 
-def _mine(actor: Actor, obj):
-    if actor.workspace is None or obj.workspace_id != actor.workspace.pk:
-        raise Http404
-    return obj
-
 
 def get_payroll_period(actor: Actor, pk: int) -> PayrollPeriod:
     actor.require(Perm.PAYROLL_VIEW)
-    return _mine(actor, get_object_or_404(PayrollPeriod.objects.select_related("workspace", "approved_by"), pk=pk))
+    return in_actor_workspace(actor, get_object_or_404(PayrollPeriod.objects.select_related("workspace", "approved_by"), pk=pk))
 
 
 def get_payslip(actor: Actor, pk: int) -> Payslip:
     actor.require(Perm.PAYROLL_VIEW)
-    return _mine(actor, get_object_or_404(Payslip.objects.select_related("entrepreneur", "pdf", "run__period"), pk=pk))
+    return in_actor_workspace(actor, get_object_or_404(Payslip.objects.select_related("entrepreneur", "pdf", "run__period"), pk=pk))
 
 
 def get_declaration(actor: Actor, pk: int) -> Declaration:
     actor.require(Perm.PAYROLL_VIEW)
-    return _mine(actor, get_object_or_404(Declaration.objects.select_related("document", "period"), pk=pk))
+    return in_actor_workspace(actor, get_object_or_404(Declaration.objects.select_related("document", "period"), pk=pk))
 
 
 def period_list(actor: Actor) -> QuerySet[PayrollPeriod]:

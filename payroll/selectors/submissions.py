@@ -12,28 +12,17 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from backoffice.models import ApiToken, Entrepreneur, Workspace
 from backoffice.roles import Perm
+from backoffice.selectors.lookups import in_actor_workspace
 from backoffice.tenancy import Actor
 from payroll.imports.template import TemplateRow
 from payroll.imports.validate import ImportContext, KnownEntrepreneur
 from payroll.models import MonthlySubmission, PayrollPeriod, SubmissionState
+from payroll.selectors.people import require_payroll_workspace
 from payroll.selectors.rates import NoRateTable, rate_table_for
-
-
-def require_payroll_workspace(actor: Actor) -> None:
-    """404 outside a CAE: an alumni company has no entrepreneurs, so no payroll either."""
-    if actor.workspace is None or not actor.workspace.has_entrepreneurs:
-        raise Http404("No payroll in this workspace")
-
-
-def _in_actor_workspace(actor: Actor, obj):
-    if actor.workspace is None or obj.workspace_id != actor.workspace.pk:
-        raise Http404
-    return obj
 
 
 def get_submission(actor: Actor, pk: int) -> MonthlySubmission:
@@ -41,13 +30,13 @@ def get_submission(actor: Actor, pk: int) -> MonthlySubmission:
     require_payroll_workspace(actor)
     submission = get_object_or_404(
         MonthlySubmission.objects.select_related("period", "document", "uploaded_by", "confirmed_by"), pk=pk)
-    return _in_actor_workspace(actor, submission)
+    return in_actor_workspace(actor, submission)
 
 
 def get_api_token(actor: Actor, pk: int) -> ApiToken:
     actor.require(Perm.API_TOKEN_MANAGE)
     require_payroll_workspace(actor)
-    return _in_actor_workspace(actor, get_object_or_404(ApiToken, pk=pk))
+    return in_actor_workspace(actor, get_object_or_404(ApiToken, pk=pk))
 
 
 def period_list(*, actor: Actor) -> QuerySet[PayrollPeriod]:

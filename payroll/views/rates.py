@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from backoffice.forms.records import add_service_errors
 from backoffice.roles import Perm
 from payroll.forms import RateLineForm, RateTableCopyForm, RateTableForm
-from payroll.selectors.people import get_rate_line, get_rate_table, rate_table_list, rate_table_runs_count
+from payroll.selectors.rates import get_rate_line, get_rate_table, rate_table_list, rate_table_runs_count
 from payroll.services.rate_tables import rate_line_update, rate_table_copy, rate_table_update
 
 

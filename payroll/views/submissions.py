@@ -24,12 +24,12 @@ from backoffice.views.entrepreneurs import no_store
 from payroll.imports.columns import parse_period
 from payroll.imports.parse import MAX_ROWS
 from payroll.models import SubmissionState
+from payroll.selectors.people import require_payroll_workspace
 from payroll.selectors.submissions import (
     api_token_list,
     get_api_token,
     get_submission,
     period_list,
-    require_payroll_workspace,
     submission_versions,
 )
 from payroll.services.periods import PeriodLocked
