@@ -7,7 +7,16 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from alumni.models import AssociateCategory, College, LegalForm, MovementKind, ShareHolder, ShareIssuer
+from alumni.models import (
+    AssociateCategory,
+    College,
+    LegalForm,
+    Majority,
+    MeetingKind,
+    MovementKind,
+    ShareHolder,
+    ShareIssuer,
+)
 from backoffice.models import Document, Entrepreneur, Workspace
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -93,3 +102,29 @@ class CancelForm(forms.Form):
     effective_date = forms.DateField(label=_("Date of the cancellation"), widget=DATE)
     decision = forms.CharField(label=_("Decision reference"), max_length=200, required=False)
     note = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
+    held_at = forms.DateTimeField(label=_("Date and time"),
+                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    place = forms.CharField(label=_("Place"), max_length=300, required=False)
+    video_url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+    record_date = forms.DateField(label=_("Record date"), widget=DATE,
+                                  help_text=_("Associates in the register on this date are convened."))
+    agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 4}))
+    resolutions = forms.CharField(label=_("Resolutions, one per line"), widget=forms.Textarea(attrs={"rows": 5}))
+    quorum = forms.DecimalField(label=_("Quorum (share of convened votes, e.g. 0.25)"), required=False,
+                                max_digits=4, decimal_places=3, min_value=0, max_value=1,
+                                help_text=_("Empty: one fifth for an ordinary meeting, one quarter for an "
+                                            "extraordinary one (C. com. L225-98, L225-96); the statutes may say more."))
+    majority = forms.ChoiceField(label=_("Majority"), required=False,
+                                 choices=[("", _("By the kind of meeting")), *Majority.choices])
+
+
+class TallyForm(forms.Form):
+    resolution = forms.IntegerField(widget=forms.HiddenInput)
+    college = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    votes_for = forms.IntegerField(label=_("For"), min_value=0)
+    votes_against = forms.IntegerField(label=_("Against"), min_value=0)
+    abstentions = forms.IntegerField(label=_("Abstentions"), min_value=0, initial=0)

@@ -1,3 +1,12 @@
+from alumni.models.meetings import (  # noqa: F401
+    Attendance,
+    ConvenedAssociate,
+    GeneralMeeting,
+    Majority,
+    MeetingKind,
+    Resolution,
+    ResolutionTally,
+)
 from alumni.models.shares import (  # noqa: F401
     AssociateCategory,
     College,

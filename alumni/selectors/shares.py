@@ -164,3 +164,49 @@ def issuers_for_staff(day: datetime.date) -> list[tuple[ShareIssuer, object]]:
     for m in movements:
         _apply(states[m.issuer_id], m)
     return [(i, states[i.pk].capital) for i in issuers]
+
+
+# --- general meetings -------------------------------------------------------------------------
+
+def get_meeting(actor: Actor, pk: int):
+    from alumni.models import GeneralMeeting
+
+    actor.require(Perm.SHARES_VIEW)
+    meeting = get_object_or_404(GeneralMeeting.objects.select_related("issuer", "issuer__workspace"), pk=pk)
+    return in_actor_workspace(actor, meeting)
+
+
+def issuer_meetings(issuer: ShareIssuer):
+    from alumni.models import GeneralMeeting
+
+    return GeneralMeeting.objects.filter(workspace_id=issuer.workspace_id, issuer=issuer).order_by("-held_at")
+
+
+def convocations_of_workspace(workspace) -> list:
+    """The meetings this workspace is convened to as an associate of other issuers.
+
+    Crosses workspaces on purpose: a meeting belongs to its issuer; the convened workspace
+    reads its own convocation lines only (never the other associates')."""
+    from alumni.models import ConvenedAssociate
+
+    with staff_wide("a holder reads the meetings it is convened to in other issuers"):
+        return list(ConvenedAssociate.objects.filter(holder__holder_workspace=workspace)
+                    .select_related("meeting", "meeting__issuer__workspace", "holder", "college")
+                    .order_by("-meeting__held_at"))
+
+
+def get_convocation(actor: Actor, pk: int):
+    """One convocation line of the actor's workspace (404 for "missing" and "not yours" alike)."""
+    from alumni.models import ConvenedAssociate
+
+    actor.require(Perm.SHARES_VIEW)
+    if actor.workspace is None:
+        raise Http404
+    with staff_wide("a holder reads its own convocation in another issuer's meeting"):
+        line = (ConvenedAssociate.objects.filter(pk=pk, holder__holder_workspace=actor.workspace)
+                .select_related("meeting", "meeting__issuer", "meeting__issuer__workspace", "holder", "college")
+                .first())
+        if line is None:
+            raise Http404
+        resolutions = list(line.meeting.resolutions.all())
+    return line, resolutions
