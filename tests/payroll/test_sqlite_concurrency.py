@@ -16,7 +16,6 @@ from django_scopes import scope, scopes_disabled
 
 from payroll.models import MonthlySubmission, PayrollRun, SubmissionState
 from payroll.services import submissions as services
-from payroll.services.runs import payroll_run
 from tests.conftest import login
 from tests.factories import (
     PayrollBracketFactory,
