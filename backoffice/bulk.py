@@ -30,7 +30,7 @@ def _column_value(field: models.Field, now) -> Callable[[dict], object]:
     name, plain = field.attname, type(field) in _PLAIN
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         value = field.get_db_prep_save(now.date() if type(field) is models.DateField else now, connection)
-        return lambda row: value
+        return lambda row: field.get_db_prep_save(row[name], connection) if name in row else value
     default = field.get_default()  # a missing required value stays None: the database refuses it
     if plain:
         return lambda row: row.get(name, default)
@@ -39,7 +39,7 @@ def _column_value(field: models.Field, now) -> Callable[[dict], object]:
 
 def bulk_insert(model: type[models.Model], rows: Sequence[dict], *, batch_size: int = 1000) -> int:
     """Insert new rows of `model`, each a dict by attname (`workspace_id`, `status`…; a field left
-    out takes its default, an auto_now(_add) field the current time). Returns how many were
+    out takes its default, an auto_now(_add) field left out the current time). Returns how many were
     written. No model instance is built on PostgreSQL (Model.__init__ alone costs as much as
     the COPY); elsewhere the rows go through bulk_create."""
     if not rows:

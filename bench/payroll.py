@@ -11,7 +11,9 @@ Sections:
 4. payroll run and payslip PDFs (PDF time as a ratio to an empty page of Typst, the payslip's
    engine, and of WeasyPrint, in the same run; pages per payslip);
 5. queries per page for the submission and payslip lists (constant in the number of rows);
-6. peak memory of a 100,000-row xlsx import, in a child process.
+6. peak memory of a 100,000-row xlsx import, in a fresh child process (its own peak, VmHWM);
+7. the staff audit trail with 500,000 entries: page 1, page 2,000 (keyset), the object search,
+   against COUNT + OFFSET paging in the same run; the workspace home's queries.
 """
 
 from __future__ import annotations
@@ -144,7 +146,7 @@ def build_federation(n_workspaces: int, per_workspace: int, *, slug: str = "cae"
     return staff, workspaces
 
 
-def federation_files(workspaces, per_workspace: int, *, offset: int = 0) -> dict[int, bytes]:
+def federation_files(workspaces, per_workspace: int, *, offset: int = 0, small_last: bool = True) -> dict[int, bytes]:
     from tests.factories import submission_row, submission_xlsx
 
     rnd = random.Random(3)
@@ -159,19 +161,18 @@ def federation_files(workspaces, per_workspace: int, *, offset: int = 0) -> dict
                                        salaire_brut=f"{rnd.randint(1900, 9000)},{rnd.randint(0, 99):02d}",
                                        frais_rembourses="12,50", chiffre_affaires_ht=f"{rnd.randint(2000, 20000)}",
                                        taux_pas="3,5"))
-        if w == len(workspaces) - 1 and len(workspaces) > 1:
+        if small_last and w == len(workspaces) - 1 and len(workspaces) > 1:
             rows = rows[:8]  # one small CAE, to compare queries per page with a large one
         files[ws.pk] = submission_xlsx(rows)
     return files
 
 
-def bench_import(staff, workspaces, files, label: str) -> None:
+def bench_import(staff, workspaces, files, label: str, *, import_export: bool = True) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import transaction
     from django_scopes import scope
 
     from backoffice.models import Document, Entrepreneur
-    from django.db import transaction
-
     from payroll.models import Employment, MonthlySubmission, PayrollPeriod, SubmissionLine
     from payroll.services.submissions import submission_import
 
@@ -224,6 +225,8 @@ def bench_import(staff, workspaces, files, label: str) -> None:
            f"{ours.seconds / bare:.1f}×")
     report("ratio ours / bulk_create: next month (lines alone)", f"{steady.seconds / bare_lines.seconds:.1f}×")
 
+    if not import_export:
+        return
     # django-import-export's default per-row import of the same files.
     import tablib
     from import_export import fields, resources, widgets
@@ -395,6 +398,89 @@ def bench_queries(staff, workspaces) -> None:
         report(label, " vs ".join(counts))
 
 
+def bench_audit(n: int, staff, workspaces) -> None:
+    """The staff audit trail at a year's scale: keyset pages and the object search, against
+    the former COUNT + OFFSET paging in the same run; the workspace home's queries."""
+    import statistics
+
+    from django.conf import settings
+    from django.core.paginator import Paginator
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+    from django.utils import timezone
+    from django_scopes import scope, scopes_disabled
+
+    from backoffice.bulk import bulk_insert
+    from backoffice.models import AuditEntry
+    from backoffice.pagination import encode_cursor
+    from tests.conftest import login
+    from tests.factories import DossierFactory
+
+    print(f"\n7. Audit trail with {n:,} entries; workspace home")
+    start = timezone.now() - datetime.timedelta(days=365)
+    step = datetime.timedelta(days=365) / n
+    with Timer() as fill:
+        for chunk in range(0, n, 50_000):
+            bulk_insert(AuditEntry, [
+                {"workspace_id": workspaces[i % len(workspaces)].pk, "actor_id": staff.pk if i % 3 else None,
+                 "action": ("dossier.status", "payroll.payroll_run", "document.download")[i % 3],
+                 "object_type": "backoffice.dossier", "object_id": str(i),
+                 "object_repr": f"Paie {2025 + i % 2}-{1 + i % 12:02d} dossier {i}",
+                 "changes": {"status": ["new", "in_progress"]}, "created_at": start + step * i}
+                for i in range(chunk, min(n, chunk + 50_000))])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE backoffice_auditentry")
+    report("filling it (COPY)", f"{fill.seconds:.1f} s")
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = login(staff)
+    url = reverse("staff:audit")
+    deep = min(2000, n // 100)
+    with scopes_disabled():
+        edge = AuditEntry.objects.order_by("-created_at", "-pk").values_list("created_at", "pk")[
+            (deep - 1) * 100 - 1]
+    cursor = encode_cursor(*edge)
+
+    def timed(params) -> tuple[float, int]:
+        times = []
+        for _ in range(5):
+            with CaptureQueriesContext(connection) as queries, Timer() as t:
+                response = client.get(url, params)
+            assert response.status_code == 200
+            times.append(t.seconds)
+        return statistics.median(times), len(queries)
+
+    first, first_queries = timed({})
+    deep_page, deep_queries = timed({"after": cursor})
+    search, _ = timed({"object": "dossier 123456" if n > 123456 else "dossier 1234"})
+    report("page 1 (median of 5, whole view)", f"{first * 1000:.0f} ms, {first_queries} queries")
+    report(f"page {deep:,} by keyset (goal: as page 1)", f"{deep_page * 1000:.0f} ms, {deep_queries} queries")
+    report("object search (trigram index)", f"{search * 1000:.0f} ms")
+    with scopes_disabled(), Timer() as offset:  # the paging this page used before keyset
+        page = Paginator(AuditEntry.objects.order_by("-created_at", "-pk"), 100).page(deep)
+        list(page.object_list)
+    from backoffice.pagination import keyset_page
+
+    with scopes_disabled(), Timer() as keyset:
+        keyset_page(AuditEntry.objects.all(), after=cursor)
+    with scopes_disabled(), Timer() as searched:
+        list(AuditEntry.objects.filter(object_repr__icontains="dossier 1234").order_by("-created_at", "-pk")[:101])
+    report(f"page {deep:,}, query only: keyset / former COUNT + OFFSET",
+           f"{keyset.seconds * 1000:.1f} ms / {offset.seconds * 1000:.0f} ms")
+    report("object search, query only", f"{searched.seconds * 1000:.1f} ms")
+
+    small, big = workspaces[0], workspaces[1]
+    with scope(workspace=big):
+        for i in range(9):
+            DossierFactory(workspace=big, title=f"Bench {i}")
+    counts = []
+    for ws in (small, big):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("workspace_home", args=[ws.slug])).status_code == 200
+        counts.append(len(queries))
+    report("workspace home: queries with 1 / 10 open dossiers (constant)", f"{counts[0]} / {counts[1]}")
+
+
 def bench_memory_child(path: str, rows: int) -> None:
     """Runs in a child process on the parent's throw-away database: import a big file."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -438,6 +524,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a small federation (for a smoke run)")
     parser.add_argument("--only", nargs="*", help="section numbers to run, e.g. --only 1 2")
+    parser.add_argument("--audit-entries", type=int, default=500_000,
+                        help="audit entries of section 7 at full scale (divided by 10 with --quick)")
+    parser.add_argument("--import-rows", type=int, default=None,
+                        help="rows of section 3's one-file import (default 12,000, or 1,200 with --quick)")
+    parser.add_argument("--no-import-export", action="store_true",
+                        help="skip the django-import-export comparison of section 3 (slow)")
     parser.add_argument("--memory-child", nargs=2, metavar=("FILE", "ROWS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     setup_django()
@@ -447,14 +539,14 @@ def main() -> None:
     from django.db import connection
 
     scale = 10 if args.quick else 1
-    sections = set(args.only or ["1", "2", "3", "4", "5", "6"])
+    sections = set(args.only or ["1", "2", "3", "4", "5", "6", "7"])
     print(f"Mutualise payroll bench — database: {connection.vendor}, scale 1/{scale}")
     with tempfile.TemporaryDirectory() as tmp:
         if "1" in sections:
             bench_parsing(100_000 // scale, Path(tmp))
         if "2" in sections:
             bench_engine(12_000 // scale)
-        if sections & {"3", "4", "5", "6"}:
+        if sections & {"3", "4", "5", "6", "7"}:
             from bench.common import throwaway_database
 
             with throwaway_database() as db_name:
@@ -463,18 +555,21 @@ def main() -> None:
                 print(f"\nFederation: {n_ws} workspaces × 80 entrepreneurs = {n_ws * 80:,} people")
                 if sections & {"3", "4", "5"}:
                     bench_import(staff, workspaces, federation_files(workspaces, 80),
-                                 f"{n_ws} CAEs, one 80-row xlsx each (fixed cost per file: storage, dossier, audit)")
+                                 f"{n_ws} CAEs, one 80-row xlsx each (fixed cost per file: storage, dossier, audit)",
+                                 import_export=not args.no_import_export)
                 if "3" in sections:
-                    big_rows = 12_000 // scale
+                    big_rows = args.import_rows or 12_000 // scale
                     _staff, big = build_federation(1, big_rows, slug="big", offset=1_000_000, staff=staff)
                     bench_import(staff, big, federation_files(big, big_rows, offset=1_000_000),
-                                 f"one CAE, one {big_rows:,}-row xlsx")
+                                 f"one CAE, one {big_rows:,}-row xlsx", import_export=not args.no_import_export)
                 if sections & {"4", "5"}:
                     bench_run_and_pdf(staff, workspaces)
                 if "5" in sections:
                     bench_queries(staff, workspaces)
                 if "6" in sections:
                     bench_memory(100_000 // scale, Path(tmp), db_name)
+                if "7" in sections:
+                    bench_audit(args.audit_entries // scale, staff, workspaces)
 
 
 if __name__ == "__main__":
