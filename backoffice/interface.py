@@ -12,6 +12,9 @@ Three registries, filled at start-up (`BackofficeConfig.ready` imports every ins
   templates show any status with `{% status_badge obj "stage" %}` (backoffice/templatetags/ui.py),
   so one status has one colour everywhere. Tones: neutral, info, progress, waiting, success,
   danger, muted.
+- **staff dashboard panels**: `register_panel(DashboardPanel("payroll", perm=Perm.PAYROLL_VIEW,
+  template="payroll/_dashboard_panel.html", context=callable(actor) -> dict, order=20))`; the
+  staff dashboard shows each panel its actor may see (keep each panel's query count constant).
 - **audit labels**: `register_audit_labels({"payroll.run": _("Payroll computed")})` and
   `register_audit_fields({"rendered": _("Payslips rendered")})`, so the audit trail never shows a
   code name; `register_audit_values("stage", PeriodStage)` turns stored codes into their labels.
@@ -131,6 +134,33 @@ def menus_for(actor, *, area: str, workspace=None, view_name: str = "") -> list[
                                           _matches(view_name, (item.url_name, *item.active_for))))
         if menu.entries:
             out.append(menu)
+    return out
+
+
+# --- Staff dashboard panels --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    key: str
+    template: str
+    context: Callable[[object], dict]
+    perm: object | None = None
+    order: int = 50
+
+
+_PANELS: dict[str, DashboardPanel] = {}
+
+
+def register_panel(panel: DashboardPanel) -> None:
+    _PANELS[panel.key] = panel
+
+
+def panels_for(actor) -> list[tuple[DashboardPanel, dict]]:
+    """The panels `actor` may see, each with its context (computed here, once)."""
+    out = []
+    for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.key)):
+        if panel.perm is None or actor.has(panel.perm):
+            out.append((panel, panel.context(actor)))
     return out
 
 

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.interface import NavGroup, NavItem, register_nav, register_tones
+from backoffice.interface import DashboardPanel, NavGroup, NavItem, register_nav, register_panel, register_tones
 from backoffice.roles import Perm
 
 
@@ -12,6 +12,7 @@ def _employs(workspace) -> bool:
 
 register_nav(
     NavGroup("payroll", _("Payroll"), area="staff", order=20, icon="wallet", items=(
+        NavItem(_("Payroll dashboard"), "staff:payroll:dashboard", perm=Perm.PAYROLL_VIEW, icon="layout-dashboard"),
         NavItem(_("Rate tables"), "staff:payroll:rate_tables", perm=Perm.PAYROLL_VIEW, icon="scale",
                 active_for=("staff:payroll:rate_*",)),
     )),
@@ -38,3 +39,14 @@ register_tones("payroll.MonthlySubmission.state", {
     "uploaded": "info", "validating": "progress", "invalid": "danger", "valid": "success",
     "confirmed": "success", "superseded": "muted", "failed": "danger",
 })
+
+
+def _overview(actor) -> dict:
+    from payroll.selectors.dashboard import payroll_overview_context
+
+    return payroll_overview_context()
+
+
+# The payroll officer lands on the staff dashboard: it opens with every CAE's recent months.
+register_panel(DashboardPanel("payroll", template="payroll/_dashboard_panel.html", context=_overview,
+                              perm=Perm.PAYROLL_VIEW, order=10))
