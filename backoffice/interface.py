@@ -186,10 +186,12 @@ def registered_tones() -> dict[str, dict[str, str]]:
 
 
 # --- Audit trail --------------------------------------------------------------------------
+# Keys of the field and value registries are "<object_type>.<name>" (object_type as stored on
+# the entry, e.g. "payroll.payrollperiod.stage") or a bare "<name>" for any object.
 
 _AUDIT_ACTIONS: dict[str, str] = {}
 _AUDIT_FIELDS: dict[str, str] = {}
-_AUDIT_VALUES: dict[str, object] = {}   # field name -> a TextChoices class (or a {code: label} dict)
+_AUDIT_VALUES: dict[str, object] = {}   # a TextChoices class, a {code: label} dict or a callable
 
 
 def register_audit_labels(labels: dict[str, str]) -> None:
@@ -198,13 +200,14 @@ def register_audit_labels(labels: dict[str, str]) -> None:
 
 
 def register_audit_fields(labels: dict[str, str]) -> None:
-    """Translated labels of the keys audit entries store in `changes`."""
+    """Translated labels of the keys audit entries store in `changes` that are not model
+    fields (model fields are shown with their verbose name without registering)."""
     _AUDIT_FIELDS.update(labels)
 
 
-def register_audit_values(field_name: str, choices) -> None:
-    """Stored codes of `field_name` shown with their labels (a TextChoices class or a dict)."""
-    _AUDIT_VALUES[field_name] = choices
+def register_audit_values(key: str, choices) -> None:
+    """How stored values of `key` are shown (model fields with choices need nothing)."""
+    _AUDIT_VALUES[key] = choices
 
 
 def audit_action_label(action: str) -> str:
@@ -212,28 +215,55 @@ def audit_action_label(action: str) -> str:
     return str(label) if label is not None else _humanise(action)
 
 
-def audit_field_label(name: str) -> str:
-    label = _AUDIT_FIELDS.get(name)
-    return str(label) if label is not None else _humanise(name)
-
-
-def audit_value_label(name: str, value) -> str | None:
-    choices = _AUDIT_VALUES.get(name)
-    if choices is None:
-        return None
-    if isinstance(choices, dict):
-        label = choices.get(value)
-        return None if label is None else str(label)
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return None
-
-
 def audit_registered_actions() -> set[str]:
     return set(_AUDIT_ACTIONS)
 
 
+def _model_field(object_type: str, name: str):
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+
+    if not object_type:
+        return None
+    try:
+        return apps.get_model(object_type)._meta.get_field(name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return None
+
+
+def audit_field_label(name: str, object_type: str = "") -> str:
+    from django.utils.text import capfirst
+
+    label = _AUDIT_FIELDS.get(f"{object_type}.{name}") or _AUDIT_FIELDS.get(name)
+    if label is not None:
+        return str(label)
+    field = _model_field(object_type, name)
+    if field is not None and hasattr(field, "verbose_name"):
+        return str(capfirst(field.verbose_name))
+    return _humanise(name)
+
+
+def audit_value_label(name: str, value, object_type: str = "") -> str | None:
+    """The label of a stored code, or None when nothing maps it."""
+    conv = _AUDIT_VALUES.get(f"{object_type}.{name}") or _AUDIT_VALUES.get(name)
+    if conv is None:
+        field = _model_field(object_type, name)
+        if field is not None and getattr(field, "choices", None):
+            conv = dict(field.flatchoices)
+    if conv is None:
+        return None
+    if callable(conv) and not isinstance(conv, type):
+        return str(conv(value))
+    if isinstance(conv, dict):
+        label = conv.get(value)
+        return None if label is None else str(label)
+    try:
+        return str(conv(value).label)
+    except ValueError:
+        return None
+
+
 def _humanise(code: str) -> str:
-    """Last resort for a code nobody registered: words, not a code name (tests catch the gap)."""
+    """Last resort for a code nobody registered: words, not a code name (tests/test_page_words.py
+    catches the English that remains)."""
     return code.replace(".", " ").replace("_", " ").capitalize()
