@@ -5,9 +5,12 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils import timezone
 
 from backoffice.filters import AuditFilter
+from backoffice.interface import panels_for
 from backoffice.models import AuditEntry, Dossier, Workspace
 from backoffice.models.dossiers import OPEN_STATUSES
 from backoffice.pagination import keyset_page
@@ -35,7 +38,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for ws in workspaces:
             row = per_workspace.get(ws.pk, {})
             ws.n_open, ws.n_overdue = row.get("n_open", 0), row.get("n_overdue", 0)
-        return render(request, "backoffice/staff/dashboard.html", {"counts": counts, "workspaces": workspaces})
+    # Each app's panel (registered in its ui.py), e.g. the payroll officer's months.
+    panels = [mark_safe(render_to_string(panel.template, context, request=request))  # noqa: S308 (our templates)
+              for panel, context in panels_for(request.actor)]
+    return render(request, "backoffice/staff/dashboard.html",
+                  {"counts": counts, "workspaces": workspaces, "panels": panels})
 
 
 def audit_trail(request: HttpRequest) -> HttpResponse:
