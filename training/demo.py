@@ -43,6 +43,7 @@ PATHS = [
 MOVE_DATA = {
     lifecycle.SUBMITTED: {"opco_file_number": "CX-DEMO-{pk}"},
     lifecycle.PARTLY_APPROVED: {"amount": Decimal("600.00")},
+    lifecycle.ATTENDANCE_COMPLETE: {"note": "Feuilles d'émargement signées jointes au dossier (démo)."},
     lifecycle.PAID: {"amount": Decimal("850.00")},
     lifecycle.CANCELLED: {"note": "Le stagiaire a trouvé une session plus proche (démo)."},
 }

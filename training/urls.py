@@ -12,4 +12,6 @@ urlpatterns = [
     path("requests/", views.requests, name="training_requests"),
     path("requests/<int:pk>/", views.request_detail, name="training_request"),
     path("requests/<int:pk>/move/", views.request_move, name="training_request_move"),
+    path("requests/<int:pk>/attendance/", views.request_attendance, name="training_request_attendance"),
+    path("requests/<int:pk>/documents/", views.request_documents, name="training_request_documents"),
 ]

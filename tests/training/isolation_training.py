@@ -36,6 +36,8 @@ OBJECT_PARAMS: dict[str, dict[str, str]] = {
     "training_request_new": {"pk": "training_session"},
     "training_request": {"pk": "training_request"},
     "training_request_move": {"pk": "training_request"},
+    "training_request_attendance": {"pk": "training_request"},
+    "training_request_documents": {"pk": "training_request"},
     "staff:training:body_edit": {"pk": "training_body"},
     "staff:training:course_edit": {"pk": "training_course"},
     "staff:training:opco_edit": {"pk": "training_opco"},

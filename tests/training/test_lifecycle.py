@@ -15,6 +15,7 @@ from backoffice.models import AuditEntry, Dossier, Usage
 from tests.training.factories import FundingRequestFactory, SessionFactory
 from training.models import FundingRequestEvent, RequestState
 from training.rules import lifecycle
+from training.services.attendance import attendance_record
 from training.services.funding import IllegalMove, funding_request_move
 
 LEGAL = {(a, b) for a, targets in lifecycle.TRANSITIONS.items() for b in targets}
@@ -25,6 +26,7 @@ NEEDS = {
     lifecycle.SUBMITTED: {"opco_file_number": "CX-2026-0001"},
     lifecycle.APPROVED: {},
     lifecycle.PARTLY_APPROVED: {"amount": Decimal("500.00")},
+    lifecycle.ATTENDANCE_COMPLETE: {"note": "Feuilles signées jointes au dossier (scan)."},
     lifecycle.CLAIM_SENT: {"amount": Decimal("400.00")},
     lifecycle.PAID: {"amount": Decimal("400.00")},
     lifecycle.CANCELLED: {"note": "Le stagiaire a quitté la CAE."},
@@ -86,6 +88,21 @@ def test_submitting_bills_one_usage_even_if_recorded_twice(world, funding):
         usage = Usage.objects.get(kind="funding_request")
         assert usage.quantity == Decimal("1") and usage.reference == f"funding_request:{funding.pk}"
         assert usage.service == "training"
+
+
+def test_attendance_complete_needs_every_mark_or_a_note(world, funding):
+    with scope(workspace=world.partner_a):
+        funding.state = "done"
+        funding.save()
+        with pytest.raises(ValidationError) as exc:
+            funding_request_move(actor=world.users["staff"], request=funding, to_state="attendance_complete")
+        assert "4 attendance marks are missing" in exc.value.message_dict["note"][0]
+        enrolment = funding.enrolments.get()
+        for slot in funding.session.slots.all():
+            attendance_record(actor=world.users["staff"], workspace=world.partner_a, session=funding.session,
+                              slot_id=slot.pk, marks={enrolment.pk: True})
+        assert funding_request_move(actor=world.users["staff"], request=funding,
+                                    to_state="attendance_complete").state == "attendance_complete"
 
 
 @pytest.mark.parametrize(("to_state", "data", "field"), [

@@ -18,6 +18,8 @@ class Enrolment(models.Model):
                                 related_name="enrolments")
     entrepreneur = models.ForeignKey("backoffice.Entrepreneur", verbose_name=_("trainee"), on_delete=models.PROTECT,
                                      related_name="training_enrolments")
+    assessment_result = models.TextField(_("assessment result"), blank=True,
+                                         help_text=_("Printed on the attestation de fin de formation (L6353-1)."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(workspace="workspace")
@@ -71,6 +73,7 @@ class FundingRequest(models.Model):
     claim_before = models.DateField(_("claim before"), null=True, blank=True)
     late_override_reason = models.TextField(_("reason for submitting late"), blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    reminded_on = models.DateField(_("last reminder"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from backoffice.models import Entrepreneur
+from backoffice.models import Document, Entrepreneur
 from backoffice.roles import Perm
 from backoffice.selectors.lookups import in_actor_workspace
 from backoffice.tenancy import Actor, staff_wide
-from training.models import Course, Enrolment, FundingRequest, Opco, Session, TrainingBody
+from training.models import Attendance, Course, Enrolment, FundingRequest, Opco, Session, TrainingBody
 from training.rules import lifecycle
 
 
@@ -90,6 +91,21 @@ def get_funding_request(actor: Actor, pk: int) -> FundingRequest:
             Prefetch("enrolments", queryset=Enrolment.objects.select_related("entrepreneur")),
             "events__actor"), pk=pk)
     return in_actor_workspace(actor, request)
+
+
+def documents_of(actor: Actor, request: FundingRequest):
+    """The documents stored on the request's dossier that the actor may read."""
+    qs = Document.objects.filter(workspace=actor.workspace, dossier__object_id=request.pk,
+                                 dossier__content_type=ContentType.objects.get_for_model(FundingRequest))
+    if not actor.has(Perm.DOCUMENT_VIEW_INTERNAL):
+        qs = qs.filter(internal=False)
+    return qs.order_by("title") if actor.has(Perm.DOCUMENT_VIEW) else qs.none()
+
+
+def funding_attendance(actor: Actor, request: FundingRequest):
+    """(enrolment id, slot id) of the request's trainees recorded present."""
+    return Attendance.objects.filter(workspace=actor.workspace, enrolment__in=request.enrolments.all(),
+                                     present=True).values_list("enrolment_id", "slot_id")
 
 
 def opco_choices() -> QuerySet[Opco]:

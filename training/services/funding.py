@@ -23,6 +23,7 @@ from backoffice.services.dossiers import dossier_open, dossier_set_due_date, dos
 from backoffice.services.usage import usage_record
 from training.models import Enrolment, FundingRequest, FundingRequestEvent, Opco, RequestState, Session
 from training.rules import deadlines, lifecycle
+from training.services.attendance import missing_signatures
 
 ZERO = Decimal("0")
 DOSSIER_KIND = "funding_request"
@@ -120,6 +121,7 @@ def funding_request_move(*, actor, request: FundingRequest, to_state: str, note:
       host staff override with its reason (audited);
     - approved: the approved amount (defaults to the amount asked); partly approved: an
       approved amount below the amount asked;
+    - attendance complete: every trainee × half-day recorded, or a note (signed scan attached);
     - claim sent: the amount claimed (defaults to the approved amount); paid: the amount paid;
     - cancelled: a reason.
     """
@@ -157,6 +159,11 @@ def funding_request_move(*, actor, request: FundingRequest, to_state: str, note:
             raise ValidationError({"amount": [_("The approved amount cannot exceed the amount asked.")]})
         request.amount_approved = approved
         changes["amount_approved"] = str(approved)
+    elif to_state == lifecycle.ATTENDANCE_COMPLETE:
+        missing = missing_signatures(request)
+        if missing and not note:
+            raise ValidationError({"note": [_("%(n)d attendance marks are missing: record them, or say in the note "
+                                              "that the signed sheets are attached as a scan.") % {"n": len(missing)}]})
     elif to_state == lifecycle.CLAIM_SENT:
         claimed = _money(request.amount_approved if amount is None else amount, "amount", _("The amount claimed"))
         if request.amount_approved is not None and claimed > request.amount_approved:

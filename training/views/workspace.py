@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +19,9 @@ from training.forms import EnrolForm, FundingRequestForm, MoveForm
 from training.models import RequestState
 from training.rules import lifecycle
 from training.selectors.training import (
+    documents_of,
     enrolable_entrepreneurs,
+    funding_attendance,
     funding_request_list,
     get_funding_request,
     get_session_for,
@@ -26,8 +29,10 @@ from training.selectors.training import (
     require_training,
     session_list_for,
 )
+from training.services.attendance import attendance_record_grid, hours_attended, missing_signatures
 from training.services.enrolments import enrolment_create
 from training.services.funding import funding_request_move, funding_request_open
+from training.tasks.documents import render_request_documents
 
 
 def sessions(request: HttpRequest, workspace: str) -> HttpResponse:
@@ -112,8 +117,14 @@ def _moves_for(actor, funding) -> list[str]:
 
 def _request_page(request, actor, funding, *, form=None, status=200):
     moves = _moves_for(actor, funding)
+    enrolments = list(funding.enrolments.all())
+    slots = list(funding.session.slots.all())
+    attended = hours_attended(enrolments, slots)
     return render(request, "training/request_detail.html", {
-        "funding": funding, "enrolments": list(funding.enrolments.all()), "events": list(funding.events.all()),
+        "funding": funding, "events": list(funding.events.all()),
+        "enrolments": [(e, attended[e.pk]) for e in enrolments],
+        "missing": missing_signatures(funding) if funding.state in lifecycle.OPEN else [],
+        "documents": list(documents_of(actor, funding)),
         "move_form": form or (MoveForm(states=moves, allow_override=actor.has(Perm.TRAINING_MANAGE)) if moves else None),
         "today": timezone.localdate(),
     }, status=status)
@@ -143,3 +154,43 @@ def request_move(request: HttpRequest, workspace: str, pk: int) -> HttpResponse:
                 "state": RequestState(data["to_state"]).label})
             return redirect("training_request", workspace=workspace, pk=funding.pk)
     return _request_page(request, actor, funding, form=form, status=400)
+
+
+def request_attendance(request: HttpRequest, workspace: str, pk: int) -> HttpResponse:
+    """Staff tick presence per trainee and half-day (the signed sheets in hand)."""
+    actor = require_training(request.actor, Perm.TRAINING_MANAGE)
+    funding = get_funding_request(actor, pk)
+    enrolments = list(funding.enrolments.all())
+    slots = list(funding.session.slots.all())
+    error = ""
+    if request.method == "POST":
+        try:
+            marks = {int(slot_id): {e.pk: f"p_{e.pk}_{slot_id}" in request.POST for e in enrolments}
+                     for slot_id in request.POST.getlist("slot")}
+        except ValueError:
+            marks, error = {}, _("This half-day does not exist in the session.")
+        if marks and enrolments:
+            try:
+                attendance_record_grid(actor=request.user, workspace=actor.workspace, session=funding.session,
+                                       marks=marks)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(request, _("Attendance saved."))
+                return redirect("training_request", workspace=workspace, pk=funding.pk)
+        error = error or _("Nothing to record.")
+    present = set(funding_attendance(actor, funding))
+    return render(request, "training/request_attendance.html", {
+        "funding": funding, "slots": slots, "error": error,
+        "rows": [(e, [(s, (e.pk, s.pk) in present) for s in slots]) for e in enrolments],
+    }, status=400 if error else 200)
+
+
+@require_POST
+def request_documents(request: HttpRequest, workspace: str, pk: int) -> HttpResponse:
+    """Render the request's documents in the background (eager without a broker)."""
+    actor = require_training(request.actor, Perm.TRAINING_MANAGE)
+    funding = get_funding_request(actor, pk)
+    transaction.on_commit(lambda: render_request_documents.delay(actor.workspace.pk, funding.pk, request.user.pk))
+    messages.success(request, _("The documents are being rendered; they appear below when ready."))
+    return redirect("training_request", workspace=workspace, pk=funding.pk)
