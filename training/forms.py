@@ -116,3 +116,11 @@ class StaffRequestFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("All open states")), *RequestState.choices])
     due = forms.TypedChoiceField(label=_("Due"), required=False, coerce=int, empty_value=None,
                                  choices=[("", _("Any date")), ("7", _("Late or due within 7 days"))])
+
+
+class BulkRequestForm(forms.Form):
+    opco = forms.ModelChoiceField(label=_("OPCO"), queryset=Opco.objects.order_by("name"))
+
+
+class SummaryForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)

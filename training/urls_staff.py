@@ -19,5 +19,8 @@ urlpatterns: list = [
     path("sessions/new/", staff.session_edit, name="session_new"),
     path("sessions/<int:pk>/", staff.session_detail, name="session"),
     path("sessions/<int:pk>/edit/", staff.session_edit, name="session_edit"),
+    path("sessions/<int:pk>/bulk-requests/", staff.session_bulk_requests, name="session_bulk_requests"),
+    path("summary/", staff.summary, name="summary"),
+    path("summary.xlsx", staff.summary_xlsx_view, name="summary_xlsx"),
     path("slots/<int:pk>/remove/", staff.slot_remove, name="slot_remove"),
 ]

@@ -43,5 +43,6 @@ OBJECT_PARAMS: dict[str, dict[str, str]] = {
     "staff:training:opco_edit": {"pk": "training_opco"},
     "staff:training:session": {"pk": "training_session"},
     "staff:training:session_edit": {"pk": "training_session"},
+    "staff:training:session_bulk_requests": {"pk": "training_session"},
     "staff:training:slot_remove": {"pk": "training_slot"},
 }

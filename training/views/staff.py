@@ -17,15 +17,19 @@ from django.views.decorators.http import require_POST
 from backoffice.forms.records import add_service_errors
 from backoffice.roles import Perm
 from backoffice.tenancy import staff_wide
+from training.exports import summary_xlsx
 from training.forms import (
+    BulkRequestForm,
     CourseForm,
     OpcoForm,
     SessionForm,
     SlotForm,
     StaffRequestFilterForm,
+    SummaryForm,
     TrainingBodyForm,
 )
 from training.models import Slot
+from training.selectors.summary import yearly_summary
 from training.selectors.training import (
     body_list,
     course_list,
@@ -38,6 +42,7 @@ from training.selectors.training import (
     staff_request_list,
     staff_session_list,
 )
+from training.services.bulk import funding_requests_bulk_open
 from training.services.reference import body_save, course_save, opco_save, session_save, slot_add, slot_delete
 
 
@@ -130,7 +135,25 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("staff:training:session", pk=session.pk)
     return render(request, "training/staff_session.html", {
         "session": session, "slots": list(session.slots.all()), "workspaces": list(session.workspaces.all()),
-        "form": form}, status=400 if request.method == "POST" else 200)
+        "form": form, "bulk_form": BulkRequestForm()}, status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+def session_bulk_requests(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open the funding request of every enrolled workspace at once (one per workspace)."""
+    require_training_staff(request.actor, Perm.TRAINING_MANAGE)
+    session = get_session_staff(request.actor, pk)
+    form = BulkRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the OPCO."))
+    else:
+        try:
+            opened = funding_requests_bulk_open(actor=request.user, session=session, opco=form.cleaned_data["opco"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(n)d funding request(s) opened.") % {"n": len(opened)})
+    return redirect("staff:training:session", pk=session.pk)
 
 
 @require_POST
@@ -146,3 +169,28 @@ def slot_remove(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Half-day removed."))
     return redirect("staff:training:session", pk=session_pk)
+
+
+def _summary_year(request) -> int:
+    form = SummaryForm(request.GET or None)
+    return form.cleaned_data["year"] if form.is_valid() else timezone.localdate().year
+
+
+def summary(request: HttpRequest) -> HttpResponse:
+    """The yearly summary per workspace and OPCO, with the BPF figures."""
+    require_training_staff(request.actor)
+    year = _summary_year(request)
+    rows = yearly_summary(year)
+    return render(request, "training/staff_summary.html", {
+        "year": year, "rows": rows, "form": SummaryForm(initial={"year": year}),
+        "totals": {name: sum((getattr(r, name) for r in rows), 0) for name in
+                   ("requests", "trainees", "hours", "asked", "approved", "claimed", "paid", "gap")}})
+
+
+def summary_xlsx_view(request: HttpRequest) -> HttpResponse:
+    require_training_staff(request.actor)
+    year = _summary_year(request)
+    response = HttpResponse(summary_xlsx(year, yearly_summary(year)),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="formation-{year}.xlsx"'
+    return response
