@@ -1,3 +1,8 @@
-"""URLs of the alumni app, under /w/<workspace>/alumni/ (filled in by its issue)."""
+"""URLs of the alumni app, under /w/<workspace>/alumni/, by topic (each module adds its own)."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("alumni.urls_portal")),
+    path("directory/", include("alumni.urls_directory")),
+]
