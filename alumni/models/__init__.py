@@ -1,5 +1,5 @@
-from alumni.models.companies import AlumniCompany, CompanyStatus, DeclarationFrequency, Founder, LegalForm
-from alumni.models.declarations import RevenueDeclaration
+from alumni.models.companies import AlumniCompany, CheckIn, CompanyStatus, DeclarationFrequency, Founder, LegalForm
+from alumni.models.declarations import DeclarationReminder, RevenueDeclaration
 from alumni.models.directory import (
     ContactPreference,
     ContactRequest,
@@ -9,6 +9,6 @@ from alumni.models.directory import (
 )
 
 __all__ = [
-    "AlumniCompany", "CompanyStatus", "ContactPreference", "ContactRequest", "DeclarationFrequency",
+    "AlumniCompany", "CheckIn", "CompanyStatus", "DeclarationReminder", "ContactPreference", "ContactRequest", "DeclarationFrequency",
     "DirectoryMembership", "DirectoryProfile", "DirectorySearch", "Founder", "LegalForm", "RevenueDeclaration",
 ]

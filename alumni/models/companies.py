@@ -76,3 +76,19 @@ class Founder(models.Model):
     class Meta:
         verbose_name = _("founder")
         constraints = [models.UniqueConstraint(fields=["workspace", "entrepreneur"], name="unique_founder")]
+
+
+class CheckIn(models.Model):
+    """The yearly check-in of a company (revenue, headcount, needs): one per company and year,
+    tracked by a dossier in the staff work queue."""
+    workspace = models.ForeignKey("backoffice.Workspace", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(workspace="workspace")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "year"], name="one_checkin_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.workspace} {self.year}"

@@ -44,3 +44,17 @@ class RevenueDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workspace} {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
+
+
+class DeclarationReminder(models.Model):
+    """The last reminder sent for an undeclared period (so a daily beat reminds every
+    REMINDER_INTERVAL days, not every day)."""
+    workspace = models.ForeignKey("backoffice.Workspace", on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField()
+    last_sent_at = models.DateTimeField()
+    count = models.PositiveSmallIntegerField(default=1)
+
+    objects = ScopedManager(workspace="workspace")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "period_start"], name="one_reminder_per_period")]
