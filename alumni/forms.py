@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from alumni.models import CompanyStatus, DeclarationFrequency, LegalForm
+from alumni.models import CompanyStatus, DeclarationFrequency, CompanyLegalForm
 from alumni.models.directory import ContactPreference
 from alumni.services.companies import RequestKind
 from backoffice.forms.records import DateInput
@@ -34,7 +34,7 @@ class CorrectionForm(forms.Form):
 
 
 class CompanyForm(forms.Form):
-    legal_form = forms.ChoiceField(label=_("Legal form"), choices=LegalForm.choices)
+    legal_form = forms.ChoiceField(label=_("Legal form"), choices=CompanyLegalForm.choices)
     creation_date = forms.DateField(label=_("Creation date"), required=False, widget=DateInput())
     status = forms.ChoiceField(label=_("Status"), choices=CompanyStatus.choices)
     declaration_frequency = forms.ChoiceField(label=_("Revenue declared"), choices=DeclarationFrequency.choices)
@@ -56,7 +56,7 @@ class CompanyCreateForm(forms.Form):
                                     help_text=_("The founders' employee numbers in the origin CAE, separated by commas."))
     name = forms.CharField(label=_("Legal name"), max_length=200)
     slug = forms.SlugField(label=_("Short name"), max_length=50, help_text=_("Used in addresses, e.g. scop-bois."))
-    legal_form = forms.ChoiceField(label=_("Legal form"), choices=LegalForm.choices)
+    legal_form = forms.ChoiceField(label=_("Legal form"), choices=CompanyLegalForm.choices)
     siren = forms.CharField(label=_("SIREN"), max_length=11)
     siret = forms.CharField(label=_("SIRET"), max_length=17, required=False)
     creation_date = forms.DateField(label=_("Creation date"), required=False, widget=DateInput())

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 
-class LegalForm(models.TextChoices):
+class CompanyLegalForm(models.TextChoices):
     SCOP_SARL = "scop_sarl", _("SCOP SARL")
     SCOP_SA = "scop_sa", _("SCOP SA")
     SCOP_SAS = "scop_sas", _("SCOP SAS")
@@ -36,7 +36,7 @@ class DeclarationFrequency(models.TextChoices):
 class AlumniCompany(models.Model):
     """One per alumni workspace."""
     workspace = models.ForeignKey("backoffice.Workspace", on_delete=models.PROTECT, related_name="+")
-    legal_form = models.CharField(_("legal form"), max_length=20, choices=LegalForm.choices)
+    legal_form = models.CharField(_("legal form"), max_length=20, choices=CompanyLegalForm.choices)
     creation_date = models.DateField(_("creation date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=CompanyStatus.choices,
                               default=CompanyStatus.IN_CREATION)

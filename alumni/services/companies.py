@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
-from alumni.models import AlumniCompany, CompanyStatus, DeclarationFrequency, Founder, LegalForm
+from alumni.models import AlumniCompany, CompanyStatus, DeclarationFrequency, Founder, CompanyLegalForm
 from alumni.selectors.companies import FOLLOW_UP_KIND, SERVICE_REQUEST_KIND
 from backoffice.models import Dossier, Entrepreneur, Role, Service, Workspace, WorkspaceKind
 from backoffice.models.agreements import PriceKind, UsageKind
@@ -39,14 +39,14 @@ def alumni_company_create(*, actor, origin: Workspace, entrepreneur_ids: list[in
     with an e-mail address. All or nothing: any refusal leaves nothing written."""
     if origin.kind not in (WorkspaceKind.PARTNER, WorkspaceKind.HOST):
         raise ValidationError({"origin": _("Choose the CAE the founders come from.")})
-    if legal_form not in LegalForm.values:
+    if legal_form not in CompanyLegalForm.values:
         raise ValidationError({"legal_form": _("Choose a legal form.")})
     with scope(workspace=origin):
         founders = list(Entrepreneur.objects.filter(workspace=origin, pk__in=entrepreneur_ids))
     if not founders or len(founders) != len(set(entrepreneur_ids)):
         raise ValidationError({"entrepreneurs": _("Choose the founders among the entrepreneurs of the origin CAE.")})
     workspace = workspace_create(actor=actor, kind=WorkspaceKind.ALUMNI, slug=slug, name=name, siren=siren,
-                                 siret=siret, legal_form=LegalForm(legal_form).label, address=address,
+                                 siret=siret, legal_form=CompanyLegalForm(legal_form).label, address=address,
                                  postal_code=postal_code, city=city, trade=trade or founders[0].trade, origin=origin)
     with scope(workspace=workspace):
         company = AlumniCompany.objects.create(
@@ -76,7 +76,7 @@ def alumni_company_update(*, actor, company: AlumniCompany, **fields) -> AlumniC
     if unknown:
         raise TypeError(f"alumni_company_update() cannot change {sorted(unknown)}")
     errors = {}
-    if "legal_form" in fields and fields["legal_form"] not in LegalForm.values:
+    if "legal_form" in fields and fields["legal_form"] not in CompanyLegalForm.values:
         errors["legal_form"] = _("Choose a legal form.")
     if "status" in fields and fields["status"] not in CompanyStatus.values:
         errors["status"] = _("Choose a status.")
