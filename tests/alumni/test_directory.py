@@ -105,3 +105,15 @@ def test_profile_of_an_entrepreneur_is_set_by_their_manager(world):
     assert response.status_code == 302
     with scope(workspace=world.partner_a):
         assert DirectoryProfile.objects.get().entrepreneur == Entrepreneur.objects.get(pk=person.pk)
+
+
+def test_free_text_search_uses_french_stemming_on_postgresql(world, settings):
+    """PostgreSQL: full-text search with the French configuration ("charpentes" finds
+    "Charpente"); SQLite: every word must appear (icontains fallback)."""
+    join(world.partner_a, world.alumni_c)
+    profile(world.partner_a, display_name="Atelier Dupont", trade="Bois", description="Charpente et ossature bois")
+    profile(world.alumni_c, display_name="Électricité Martin", trade="Électricité", description="Tableaux")
+    is_pg = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    word = "charpentes" if is_pg else "charpente"
+    results = search(world.users["alumni"], "scop-c", q=word).context["results"]
+    assert [r["display_name"] for r in results] == ["Atelier Dupont"]
