@@ -5,7 +5,25 @@ from django.utils.translation import gettext_lazy as _
 from backoffice.interface import NavGroup, NavItem, register_audit_labels, register_nav
 from backoffice.roles import Perm
 
+def _is_alumni(workspace) -> bool:
+    return workspace.kind == "alumni"
+
+
 register_nav(
+    NavGroup("alumni", _("Alumni"), area="staff", order=35, icon="briefcase", items=(
+        NavItem(_("Alumni companies"), "staff:alumni:companies", perm=Perm.ALUMNI_MANAGE, icon="building-2",
+                active_for=("staff:alumni:company_*",)),
+        NavItem(_("Contributions ledger"), "staff:alumni:ledger", perm=Perm.ALUMNI_MANAGE, icon="chart-column"),
+        NavItem(_("Directory figures"), "staff:alumni:directory", perm=Perm.ALUMNI_MANAGE, icon="search"),
+    )),
+    NavGroup("alumni", _("Services"), area="workspace", order=35, icon="briefcase", items=(
+        NavItem(_("Services portal"), "alumni_home", perm=Perm.ALUMNI_VIEW, when=_is_alumni, icon="house",
+                active_for=("alumni_declare", "alumni_service_request", "alumni_company", "alumni_task_add")),
+        NavItem(_("Contributions"), "alumni_contributions", perm=Perm.ALUMNI_VIEW, icon="coins",
+                active_for=("alumni_declaration_correct",)),
+        NavItem(_("Network directory"), "alumni_directory", perm=Perm.DIRECTORY_USE, icon="search",
+                active_for=("alumni_directory_*", "alumni_profile_*", "alumni_contact")),
+    )),
     NavGroup("shares", _("Shares"), area="workspace", order=40, icon="chart-pie", items=(
         NavItem(_("Share register"), "shares_register", perm=Perm.SHARES_VIEW, icon="book-open",
                 active_for=("shares_settings", "shares_college_new", "shares_holder_new", "shares_movement_*",
