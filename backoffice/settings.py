@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "import_export",
+    "pgtrigger",  # database triggers (issued invoices are immutable), PostgreSQL only
     "backoffice",
     "payroll",
     "training",
@@ -224,10 +225,17 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+from celery.schedules import crontab  # noqa: E402
+
 CELERY_BEAT_SCHEDULE = {
     "dossier-overdue-reminders": {
         "task": "backoffice.tasks.send_overdue_reminders",
         "schedule": 60 * 60 * 24,
+    },
+    # invoicing: last month's usage → draft invoices, on the 1st at 6:00 (invoicing/tasks/billing.py).
+    "invoicing-monthly-billing-run": {
+        "task": "invoicing.tasks.billing.monthly_billing_run",
+        "schedule": crontab(minute=0, hour=6, day_of_month=1),
     },
 }
 
