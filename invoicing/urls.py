@@ -7,6 +7,8 @@ from invoicing.views import invoices
 urlpatterns = [
     path("", invoices.invoices, name="invoices"),
     path("<int:pk>/", invoices.invoice_detail, name="invoice_detail"),
+    path("<int:pk>/pdf/", invoices.invoice_pdf_view, name="invoice_pdf"),
+    path("<int:pk>/xml/", invoices.invoice_xml_view, name="invoice_xml"),
     path("<int:pk>/issue/", invoices.invoice_issue_view, name="invoice_issue"),
     path("<int:pk>/delete/", invoices.invoice_delete_view, name="invoice_delete"),
     path("<int:pk>/lines/add/", invoices.invoice_line_add_view, name="invoice_line_add"),

@@ -5,7 +5,7 @@ them and write credit notes."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from backoffice.forms.records import add_service_errors
 from backoffice.roles import Perm
+from invoicing.documents.pdf import invoice_pdf, invoice_xml
 from invoicing.forms import CreditNoteForm, LineForm
 from invoicing.models import InvoiceState
 from invoicing.selectors.invoices import (
@@ -158,3 +159,24 @@ def invoice_credit_note(request: HttpRequest, workspace: str, pk: int) -> HttpRe
         return _to_invoice(workspace, pk)
     messages.success(request, _("Draft credit note created: check it, then issue it."))
     return _to_invoice(workspace, note.pk)
+
+
+def _attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def invoice_pdf_view(request: HttpRequest, workspace: str, pk: int) -> HttpResponse:
+    invoice = get_invoice(request.actor, pk)
+    if invoice.is_draft:
+        raise Http404
+    return _attachment(invoice_pdf(invoice), f"{invoice.number}.pdf", "application/pdf")
+
+
+def invoice_xml_view(request: HttpRequest, workspace: str, pk: int) -> HttpResponse:
+    invoice = get_invoice(request.actor, pk)
+    if invoice.is_draft:
+        raise Http404
+    return _attachment(invoice_xml(invoice), f"{invoice.number}.xml", "application/xml")

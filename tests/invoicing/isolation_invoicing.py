@@ -29,6 +29,8 @@ OBJECT_BUILDERS: dict[str, Callable] = {
 
 OBJECT_PARAMS: dict[str, dict[str, str]] = {
     "invoice_detail": {"pk": "invoice_issued"},
+    "invoice_pdf": {"pk": "invoice_issued"},
+    "invoice_xml": {"pk": "invoice_issued"},
     "invoice_issue": {"pk": "invoice_draft"},
     "invoice_delete": {"pk": "invoice_draft"},
     "invoice_line_add": {"pk": "invoice_draft"},
