@@ -237,6 +237,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "invoicing.tasks.billing.monthly_billing_run",
         "schedule": crontab(minute=0, hour=6, day_of_month=1),
     },
+    "invoicing-overdue-reminders": {
+        "task": "invoicing.tasks.billing.send_invoice_reminders",
+        "schedule": crontab(minute=30, hour=7),
+    },
 }
 
 if REDIS_URL:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from invoicing.models import PaymentMethod
 from invoicing.services.invoices import LineInput
 
 VAT_RATES = [("20.00", "20 %"), ("10.00", "10 %"), ("5.50", "5,5 %"), ("2.10", "2,1 %"), ("0.00", "0 %")]
@@ -49,3 +50,11 @@ class CreditNoteForm(forms.Form):
 class PeriodForm(forms.Form):
     period = forms.RegexField(label=_("Month (YYYY-MM)"), regex=r"^\d{4}-(0[1-9]|1[0-2])$",
                               error_messages={"invalid": _("Enter a month as YYYY-MM.")})
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
+    method = forms.ChoiceField(label=_("Method"), choices=PaymentMethod.choices)
+    reference = forms.CharField(label=_("Reference"), max_length=140, required=False)
+    overpayment = forms.BooleanField(label=_("Overpayment: the customer paid more than the balance"), required=False)

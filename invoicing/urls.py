@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/issue/", invoices.invoice_issue_view, name="invoice_issue"),
     path("<int:pk>/delete/", invoices.invoice_delete_view, name="invoice_delete"),
     path("<int:pk>/lines/add/", invoices.invoice_line_add_view, name="invoice_line_add"),
+    path("<int:pk>/payments/add/", invoices.invoice_payment, name="invoice_payment"),
     path("<int:pk>/credit-note/", invoices.invoice_credit_note, name="invoice_credit_note"),
     path("lines/<int:pk>/edit/", invoices.invoice_line_edit, name="invoice_line_edit"),
     path("lines/<int:pk>/delete/", invoices.invoice_line_delete_view, name="invoice_line_delete"),

@@ -9,4 +9,5 @@ urlpatterns = [
     path("run/", staff.billing_run_view, name="run"),
     path("issue-all/", staff.issue_all, name="issue_all"),
     path("new/", staff.invoice_new, name="invoice_new"),
+    path("balances/", staff.balances, name="balances"),
 ]

@@ -23,3 +23,11 @@ def monthly_billing_run(period: str | None = None) -> dict:
     report = billing_run(actor=None, period=month)
     logger.info("billing run %s: %d drafts, %s excl. VAT", month, len(report.drafts), report.total_net)
     return {"period": month.isoformat(), "drafts": len(report.drafts), "total_net": str(report.total_net)}
+
+
+@shared_task(name="invoicing.tasks.billing.send_invoice_reminders")
+def send_invoice_reminders() -> int:
+    """E-mail reminders for overdue invoices (daily beat; each invoice at most weekly)."""
+    from invoicing.services.payments import invoice_reminders_send
+
+    return invoice_reminders_send()

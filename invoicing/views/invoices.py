@@ -5,6 +5,7 @@ them and write credit notes."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 from backoffice.forms.records import add_service_errors
 from backoffice.roles import Perm
 from invoicing.documents.pdf import invoice_pdf, invoice_xml
-from invoicing.forms import CreditNoteForm, LineForm
+from invoicing.forms import CreditNoteForm, LineForm, PaymentForm
 from invoicing.models import InvoiceState
 from invoicing.selectors.invoices import (
     get_invoice,
@@ -34,6 +35,7 @@ from invoicing.services.invoices import (
     invoice_line_delete,
     invoice_line_update,
 )
+from invoicing.services.payments import payment_record
 from invoicing.totals import compute_totals
 
 
@@ -67,6 +69,8 @@ def invoice_detail(request: HttpRequest, workspace: str, pk: int) -> HttpRespons
         "can_credit": can_manage and invoice.state == InvoiceState.ISSUED and not invoice.is_credit_note,
         "line_form": LineForm(),
         "credit_form": CreditNoteForm(),
+        "can_pay": can_manage and invoice.state == InvoiceState.ISSUED and not invoice.is_credit_note,
+        "payment_form": PaymentForm(initial={"received_on": timezone.localdate(), "amount": invoice.balance}),
     })
 
 
@@ -180,3 +184,21 @@ def invoice_xml_view(request: HttpRequest, workspace: str, pk: int) -> HttpRespo
     if invoice.is_draft:
         raise Http404
     return _attachment(invoice_xml(invoice), f"{invoice.number}.xml", "application/xml")
+
+
+@require_POST
+def invoice_payment(request: HttpRequest, workspace: str, pk: int) -> HttpResponse:
+    invoice = get_invoice_for_update(request.actor, pk)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            payment_record(actor=request.user, invoice=invoice, **form.cleaned_data)
+            messages.success(request, _("Payment recorded."))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return _to_invoice(workspace, pk)

@@ -16,7 +16,13 @@ from backoffice.selectors.usage import parse_month, shift_month
 from backoffice.tenancy import staff_wide
 from invoicing.forms import NewInvoiceForm, PeriodForm
 from invoicing.models import InvoiceState
-from invoicing.selectors.staff import customer_workspaces, require_staff, staff_drafts, staff_invoice_list
+from invoicing.selectors.staff import (
+    aged_balances,
+    customer_workspaces,
+    require_staff,
+    staff_drafts,
+    staff_invoice_list,
+)
 from invoicing.services.billing import billing_run
 from invoicing.services.common import InvoicingError
 from invoicing.services.invoices import invoice_create, invoice_issue_many
@@ -80,3 +86,9 @@ def invoice_new(request: HttpRequest) -> HttpResponse:
             except InvoicingError as error:
                 add_service_errors(form, error)
         return render(request, "invoicing/invoice_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def balances(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    rows, total = aged_balances(request.actor, today=today)
+    return render(request, "invoicing/staff_balances.html", {"rows": rows, "total": total, "today": today})

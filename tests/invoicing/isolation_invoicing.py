@@ -35,6 +35,7 @@ OBJECT_PARAMS: dict[str, dict[str, str]] = {
     "invoice_delete": {"pk": "invoice_draft"},
     "invoice_line_add": {"pk": "invoice_draft"},
     "invoice_credit_note": {"pk": "invoice_issued"},
+    "invoice_payment": {"pk": "invoice_issued"},
     "invoice_line_edit": {"pk": "invoice_line"},
     "invoice_line_delete": {"pk": "invoice_line"},
 }
