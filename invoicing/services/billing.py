@@ -19,31 +19,17 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from backoffice.models import PriceLine, ServiceAgreement, Usage, Workspace, WorkspaceKind
-from backoffice.models.agreements import PriceKind
+from backoffice.models.agreements import PriceKind, usage_kind_label
+from backoffice.pdf import fr_number
+from backoffice.pricing import NON_LINEAR, price_line_amount, price_usages
 from backoffice.selectors.usage import month_bounds
-from backoffice.selectors.usage import price_amount as price_line_amount
 from backoffice.services.audit import audit_record
 from backoffice.tenancy import staff_wide
 from invoicing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceLineUsage, InvoiceState
 from invoicing.services.invoices import invoice_refresh_totals
 from invoicing.totals import line_net
-
-# Usage kinds recorded by the apps, shown with these labels (never their code names).
-USAGE_KIND_LABELS = {
-    "payslip": gettext_lazy("Payslips"),
-    "payroll_month": gettext_lazy("Payroll months"),
-    "funding_request": gettext_lazy("Funding requests"),
-    "training_session": gettext_lazy("Training sessions"),
-    "declared_revenue": gettext_lazy("Declared revenue"),
-    "alumni_followup": gettext_lazy("Alumni follow-up"),
-}
-
-
-def usage_kind_label(kind: str) -> str:
-    return str(USAGE_KIND_LABELS.get(kind) or _("Other billable usage"))
 
 
 @dataclass
@@ -92,10 +78,14 @@ class RunReport:
         return sum((b.total_net for b in self.drafts), Decimal("0.00"))
 
 
-def _line_values(price_line: PriceLine, quantity: Decimal) -> tuple[Decimal, Decimal]:
-    """(invoice quantity, unit price) whose product is what the price line charges for `quantity`."""
-    amount = price_line_amount(price_line, quantity)
-    if price_line.kind == PriceKind.PER_UNIT and line_net(quantity, price_line.unit_price) == amount:
+def _line_values(price_line: PriceLine, quantities: list[Decimal]) -> tuple[Decimal, Decimal]:
+    """(invoice quantity, unit price) whose product is what the price line charges for these
+    usages (backoffice/pricing.py; a percentage or bracket line prices each declaration alone)."""
+    if price_line.kind in NON_LINEAR:
+        return Decimal("1"), price_usages(price_line, quantities)
+    quantity = sum(quantities, Decimal("0"))
+    amount = price_line_amount(price_line, quantity=quantity)
+    if line_net(quantity, price_line.unit_price) == amount:
         return quantity, price_line.unit_price
     return Decimal("1"), amount
 
@@ -104,7 +94,11 @@ def _describe(price_line: PriceLine, period: datetime.date, quantity: Decimal) -
     month = f"{period:%m/%Y}"
     if price_line.kind == PriceKind.PERCENTAGE:
         return _("%(label)s — %(month)s (%(rate)s %% of %(base)s €)") % {
-            "label": price_line.label, "month": month, "rate": price_line.rate, "base": quantity}
+            "label": price_line.label, "month": month, "rate": fr_number(price_line.rate or 0, 3).rstrip("0").rstrip(","),
+            "base": fr_number(quantity)}
+    if price_line.kind in NON_LINEAR:
+        return _("%(label)s — %(month)s (on %(base)s €)") % {
+            "label": price_line.label, "month": month, "base": fr_number(quantity)}
     return _("%(label)s — %(month)s") % {"label": price_line.label, "month": month}
 
 
@@ -129,7 +123,7 @@ def plan_workspace(workspace: Workspace, period: datetime.date) -> WorkspaceBill
             if price_line.kind == PriceKind.MONTHLY_FLAT and not price_line.usage_kind:
                 if price_line.pk in billed_flat:
                     continue
-                quantity, unit_price = _line_values(price_line, Decimal("1"))
+                quantity, unit_price = _line_values(price_line, [Decimal("1")])
                 bill.lines.append(PlannedLine(price_line, _describe(price_line, first, quantity), quantity,
                                               unit_price, flat_period=first))
                 continue
@@ -139,7 +133,7 @@ def plan_workspace(workspace: Workspace, period: datetime.date) -> WorkspaceBill
                 continue
             priced.add(key)
             total = sum((u.quantity for u in found), Decimal("0"))
-            quantity, unit_price = _line_values(price_line, total)
+            quantity, unit_price = _line_values(price_line, [u.quantity for u in found])
             bill.lines.append(PlannedLine(price_line, _describe(price_line, first, total), quantity, unit_price,
                                           usages=found,
                                           flat_period=first if price_line.kind == PriceKind.MONTHLY_FLAT else None))

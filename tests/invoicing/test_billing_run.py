@@ -51,7 +51,7 @@ def _lines(workspace):
 def test_run_prices_the_month_per_workspace(priced):
     report = billing_run(actor=None, period=JANUARY)
     a = next(b for b in report.bills if b.workspace == priced.partner_a)
-    assert [label for label, _q in a.unpriced_labels] == ["Other billable usage"]  # never the code name
+    assert [label for label, _q in a.unpriced_labels] == ["mystery kind"]  # never the code name
     assert _lines(priced.partner_a) == [
         ("Bulletin de paie — 01/2026", Decimal("3.000"), Decimal("12.5000"), Decimal("37.50")),
         ("Forfait mensuel — 01/2026", Decimal("1.000"), Decimal("80.0000"), Decimal("80.00")),

@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
+from backoffice.tenancy import resolve_actor
 from invoicing.models import Invoice, Payment
 from invoicing.selectors.staff import aged_balances
 from invoicing.services.payments import invoice_reminders_send, payment_record
-from backoffice.tenancy import resolve_actor
 from tests.invoicing.conftest import make_issued
 
 pytestmark = pytest.mark.django_db
