@@ -94,12 +94,20 @@ class PayContext:
             return self.inp.status == "cadre"
         if name == "above_ceiling":  # CET: pay above the (prorated) ceiling
             return self.gross > self.ceiling
+        if name == "headcount_lt_11":
+            return self.inp.headcount < 11
+        if name == "headcount_ge_11":
+            return self.inp.headcount >= 11
         if name == "headcount_lt_50":
-            return not self.inp.headcount_50_plus
+            return self.inp.headcount < 50
         if name == "headcount_ge_50":
-            return self.inp.headcount_50_plus
+            return self.inp.headcount >= 50
         if name == "alsace_moselle":
             return self.inp.alsace_moselle
+        if name == "not_alsace_moselle":
+            return not self.inp.alsace_moselle
+        if name == "fixed_term":
+            return self.inp.fixed_term
         assert multiple is not None
         # 2025 reduced maladie/famille rates (L241-2-1, L241-6-1, D241-3-2 CSS)
         if name == "gross_le_smic":

@@ -13,8 +13,9 @@ Net figures (R3243-1 Code du travail, clarified payslip):
   (art. 83 CGI; the employer provident share stays non-taxable);
 - PAS = net imposable × rate, to the cent (art. 204 A CGI);
 - net payé = net avant impôt − PAS + reimbursed expenses (outside any contribution base);
-- montant net social = gross + employer provident share − employee legal contributions
-  (incl. CSG/CRDS) − employee health share (BOSS, "Montant net social", since 2024);
+- montant net social = gross − every employee contribution, legal ones (CSG/CRDS included)
+  and complementary health and provident shares alike, with no employer share added
+  (BOSS, « Montant net social », update of 14 November 2023);
 - employer cost = gross + employer contributions − réduction générale (expenses excluded).
 """
 
@@ -30,6 +31,9 @@ from payroll.engine.rates import (
     BLOCK_EXONERATIONS,
     BLOCK_SANTE,
     BLOCKS,
+    MOBILITY_CODE,
+    PROVIDENT_CODES,
+    RateLine,
     RateSet,
 )
 from payroll.engine.reduction import rg_amount, rg_coefficient
@@ -58,6 +62,22 @@ def _scheme_line(scheme: Scheme, bases: dict[str, Decimal], pmss: Decimal) -> Pa
     )
 
 
+def _rate_line(rate_line: RateLine, base: Decimal, inp: PayslipInput) -> PayslipLine:
+    employer_rate = rate_line.employer_rate
+    if employer_rate is None:  # notified per establishment (rates.INPUT_RATE_CODES)
+        employer_rate = inp.mobility_rate if rate_line.code == MOBILITY_CODE else inp.at_mp_rate
+    return PayslipLine(
+        code=rate_line.code,
+        label=rate_line.label,
+        block=rate_line.block,
+        base=base,
+        employee_rate=rate_line.employee_rate,
+        employee_amount=apply_rate(base, rate_line.employee_rate),
+        employer_rate=employer_rate,
+        employer_amount=apply_rate(base, employer_rate),
+    )
+
+
 def _scheme_total(lines: list[PayslipLine], kind: str, side: str) -> Decimal:
     return sum((getattr(line, f"{side}_amount") for line in lines if line.code == kind), ZERO)
 
@@ -70,27 +90,24 @@ def compute_payslip(inp: PayslipInput, rates: RateSet) -> PayslipResult:
     bases = ceiling_bases(gross, ceiling)
 
     scheme_lines = [_scheme_line(scheme, bases, rates.param("PMSS")) for scheme in inp.schemes]
+    # Legal provident lines of the table (cadres' 1.50 %) are provident contributions too.
+    scheme_lines += [
+        _rate_line(rate_line, bases[rate_line.base], inp)
+        for rate_line in rates.lines
+        if rate_line.code in PROVIDENT_CODES and bases[rate_line.base] and ctx.holds(rate_line.condition)
+    ]
     employer_schemes = sum((line.employer_amount for line in scheme_lines), ZERO)
     bases["csg"] = csg_base(gross, ceiling, rates, employer_schemes)
+    bases["employer_schemes"] = employer_schemes
 
     lines: list[PayslipLine] = list(scheme_lines)
     for rate_line in rates.lines:
         base = bases[rate_line.base]
-        if base == 0 or not ctx.holds(rate_line.condition):
+        if rate_line.code in PROVIDENT_CODES or base == 0 or not ctx.holds(rate_line.condition):
             continue
-        employer_rate = inp.at_mp_rate if rate_line.employer_rate is None else rate_line.employer_rate
-        lines.append(
-            PayslipLine(
-                code=rate_line.code,
-                label=rate_line.label,
-                block=rate_line.block,
-                base=base,
-                employee_rate=rate_line.employee_rate,
-                employee_amount=apply_rate(base, rate_line.employee_rate),
-                employer_rate=employer_rate,
-                employer_amount=apply_rate(base, employer_rate),
-            )
-        )
+        line = _rate_line(rate_line, base, inp)
+        if line.employee_rate or line.employer_rate:  # e.g. no transport authority: no line
+            lines.append(line)
 
     coefficient = rg_coefficient(gross, ctx.smic, rates, headcount_50_plus=inp.headcount_50_plus)
     reduction = rg_amount(gross, coefficient)
@@ -117,11 +134,7 @@ def compute_payslip(inp: PayslipInput, rates: RateSet) -> PayslipResult:
     )
     taxable_net = net_before_tax + non_deductible + _scheme_total(lines, "health", "employer")
     pas_amount = apply_rate(max(taxable_net, ZERO), inp.pas_rate)
-    net_social = (
-        gross
-        + _scheme_total(lines, "provident", "employer")
-        - (total_employee - _scheme_total(lines, "provident", "employee"))
-    )
+    net_social = gross - total_employee
     return PayslipResult(
         period=inp.period,
         ceiling=cents(ceiling),

@@ -26,8 +26,8 @@ class Scheme:
     Treatment (facts file; BOSS "Montant net social"; art. 83 CGI):
     - employer shares of both kinds enter the CSG/CRDS base at 100 % (no allowance);
     - the employer *health* share is taxable income, the employer provident share is not;
-    - the montant net social adds the employer *provident* share and deducts the
-      employee *health* share (not the employee provident share).
+    - the montant net social deducts the employee shares of both kinds and adds no
+      employer share (BOSS, « Montant net social », update of 14 November 2023).
     """
 
     label: str
@@ -47,7 +47,13 @@ class PayslipInput:
     time (ceilings prorated, R242-7 CSS). ``None`` means pay is not tied to hours (CAE
     entrepreneurs-salariés): no proration, and the réduction générale uses the
     hour-equivalent rule (see ``bases.smic_reference``).
-    Rates (``pas_rate``, ``at_mp_rate``) are percentages.
+    Rates (``pas_rate``, ``at_mp_rate``, ``mobility_rate``) are percentages.
+
+    ``headcount``: the employer's headcount as retained for thresholds (L130-1 CSS: yearly
+    average of the previous year, a threshold counting once crossed for 5 consecutive
+    years); it drives FNAL, the réduction générale's T, formation professionnelle,
+    versement mobilité, forfait social and PEEC (conditions ``headcount_*``).
+    ``fixed_term``: a fixed-term contract (CDD), which owes the CPF-CDD contribution.
     """
 
     period: date
@@ -58,7 +64,9 @@ class PayslipInput:
     bonuses: Decimal = ZERO
     reimbursed_expenses: Decimal = ZERO
     pas_rate: Decimal = ZERO
-    headcount_50_plus: bool = False
+    headcount: int = 1
+    mobility_rate: Decimal = ZERO
+    fixed_term: bool = False
     schemes: tuple[Scheme, ...] = ()
     alsace_moselle: bool = False
 
@@ -67,13 +75,19 @@ class PayslipInput:
             raise ValueError("period must be the first day of the month")
         if self.status not in ("cadre", "non_cadre"):
             raise ValueError(f"status must be 'cadre' or 'non_cadre', not {self.status!r}")
-        for name in ("gross_salary", "at_mp_rate", "bonuses", "reimbursed_expenses", "pas_rate"):
+        for name in ("gross_salary", "at_mp_rate", "bonuses", "reimbursed_expenses", "pas_rate", "mobility_rate"):
             if not isinstance(getattr(self, name), Decimal):
                 raise TypeError(f"{name} must be a Decimal")
         if self.contractual_hours is not None and not (
             isinstance(self.contractual_hours, Decimal) and self.contractual_hours > 0
         ):
             raise ValueError("contractual_hours must be a positive Decimal or None")
+        if self.headcount < 0:
+            raise ValueError("headcount cannot be negative")
+
+    @property
+    def headcount_50_plus(self) -> bool:
+        return self.headcount >= 50
 
     @property
     def gross(self) -> Decimal:

@@ -64,6 +64,7 @@ from payroll.models import (
     SubmissionLine,
     SubmissionState,
 )
+from payroll.selectors.headcount import workspace_headcount
 from payroll.selectors.people import employment_allows_payslip
 from payroll.selectors.rates import NoRateTable, rate_set_for
 from payroll.services.payslips import (
@@ -169,6 +170,7 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
     employments = {e.entrepreneur_id: e for e in Employment.objects.filter(workspace=workspace)}
     schemes = {status: engine_schemes(settings, status) for status in ("cadre", "non_cadre")}
     ytd = year_to_date_revenue(workspace, month)
+    headcount = workspace_headcount(workspace, month.year, settings).retained
     employer = employer_identity(workspace, settings)
     pay_day = payment_date(month, settings)
 
@@ -191,7 +193,7 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
             continue
         paid_ids.append(line.entrepreneur_id)
         payslip, payslip_lines = _compute_line(
-            line=line, employment=employment, settings=settings, rates=rates, schemes=schemes,
+            line=line, employment=employment, settings=settings, rates=rates, schemes=schemes, headcount=headcount,
             ytd=ytd.get(line.entrepreneur_id, ZERO), month=month, workspace=workspace, run=run, outcome=outcome)
         payslip.content_hash = content_hash(payslip_content(
             payslip=payslip, lines=payslip_lines, employer=employer, employment=employment, payment_day=pay_day))
@@ -234,7 +236,7 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
 
 
 def _compute_line(*, line: SubmissionLine, employment: Employment | None, settings: PayrollSettings, rates,
-                  schemes, ytd: Decimal, month: datetime.date, workspace: Workspace, run: PayrollRun,
+                  schemes, headcount: int, ytd: Decimal, month: datetime.date, workspace: Workspace, run: PayrollRun,
                   outcome: RunOutcome) -> tuple[Payslip, tuple[EngineLine, ...]]:
     person = line.entrepreneur
     status = line.status or (employment.status if employment else "non_cadre")
@@ -245,7 +247,8 @@ def _compute_line(*, line: SubmissionLine, employment: Employment | None, settin
         template = PayslipInput(
             period=month, status=status, gross_salary=line.gross_salary or ZERO, at_mp_rate=settings.at_mp_rate,
             contractual_hours=hours, bonuses=line.bonuses, reimbursed_expenses=line.reimbursed_expenses,
-            pas_rate=line.pas_rate, headcount_50_plus=settings.headcount_50_plus, schemes=schemes[status],
+            pas_rate=line.pas_rate, headcount=headcount, mobility_rate=settings.mobility_rate,
+            fixed_term=bool(employment and employment.fixed_term), schemes=schemes[status],
             alsace_moselle=settings.alsace_moselle)
     except (TypeError, ValueError) as exc:
         raise PayrollRunError(_("Row %(row)s (%(matricule)s): %(error)s") % {

@@ -102,11 +102,12 @@ def test_rerun_updates_in_place_and_drops_people_no_longer_in_the_data(world, ws
 
 def test_target_employer_cost_gives_that_cost_to_the_cent(ws):
     """A line giving the employer cost (fiche navette: what the activity funds) is worked back
-    to the gross whose employer cost is exactly the target (payroll/engine/solve.py)."""
-    period = build_payroll_month(ws, lines=[{"gross_salary": None, "target_employer_cost": Decimal("4000.00")}])
+    to the gross whose employer cost is exactly the target (payroll/engine/solve.py). (Per-line
+    rounding skips some cents, e.g. 4 000.00 here: 3 999.99 is one the costs reach.)"""
+    period = build_payroll_month(ws, lines=[{"gross_salary": None, "target_employer_cost": Decimal("3999.99")}])
     outcome = payroll_run(actor=None, workspace=ws, period=period)
     payslip = Payslip.objects.get()
-    assert payslip.employer_cost == Decimal("4000.00")
+    assert payslip.employer_cost == Decimal("3999.99")
     assert Decimal("2500") < payslip.gross < Decimal("4000")
     assert outcome.inexact == []
 
@@ -233,3 +234,25 @@ def test_the_queue_shows_the_months_stage_in_the_users_language(world, ws):
         page = login(world.users["staff"]).get(reverse("staff:queue"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Calculée" in page
     assert ">computed<" not in page and "Computed" not in page
+
+
+def test_headcount_comes_from_the_employment_data_unless_overridden(ws):
+    """L130-1 CSS: twelve CESA contracts since 2019 make 12 for 2026 (five years at 11 or more):
+    formation at 1 %, versement mobilité and no PEEC. The payroll team's override (60: the CAE
+    employs staff outside Mutualise) turns on PEEC and FNAL 0.50 % (L313-1 CCH, L813-4 CCH)."""
+    lines = [{"gross_salary": Decimal("2500.00"), "employment": {"start_date": datetime.date(2019, 1, 1),
+                                                                 "contractual_hours": None}}
+             for _ in range(12)]
+    period = build_payroll_month(ws, lines=lines)
+    from payroll.models import PayrollSettings
+    PayrollSettings.objects.filter(workspace=ws).update(mobility_rate=Decimal("1.75"))
+    payroll_run(actor=None, workspace=ws, period=period)
+    codes = set(PayslipLine.objects.filter(payslip__entrepreneur=Payslip.objects.first().entrepreneur)
+                .values_list("code", flat=True))
+    assert {"formation_professionnelle_11_plus", "versement_mobilite", "fnal"} <= codes
+    assert not {"peec", "formation_professionnelle", "fnal_50_plus"} & codes
+    PayrollSettings.objects.filter(workspace=ws).update(headcount_override=60)
+    payroll_run(actor=None, workspace=ws, period=period)
+    codes = set(PayslipLine.objects.filter(payslip__entrepreneur=Payslip.objects.first().entrepreneur)
+                .values_list("code", flat=True))
+    assert {"peec", "fnal_50_plus"} <= codes
