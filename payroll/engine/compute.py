@@ -4,7 +4,9 @@ Order of work:
 1. gross, ceiling (prorated for part time) and reference SMIC (``bases.py``);
 2. complementary health/provident scheme lines (they feed the CSG base);
 3. every rate-table line whose condition holds (``rates.py`` data, ``bases.py`` rules);
-4. the réduction générale, a negative employer line (``reduction.py``);
+4. the réduction générale, a negative employer line (``reduction.py``), computed on the year to
+   date when the input has one, with the catch-up on earlier months as its own line
+   (progressive regularisation, D241-7 CSS);
 5. the nets, the withholding tax and the employer cost (below).
 
 Net figures (R3243-1 Code du travail, clarified payslip):
@@ -40,6 +42,8 @@ from payroll.engine.reduction import rg_amount, rg_coefficient
 
 RG_CODE = "reduction_generale"
 RG_LABEL = "Réduction générale des cotisations patronales"
+RG_REGULARISATION_CODE = "reduction_generale_regularisation"
+RG_REGULARISATION_LABEL = "Régularisation de la réduction générale (calcul annuel cumulé depuis janvier)"
 
 
 def _scheme_line(scheme: Scheme, bases: dict[str, Decimal], pmss: Decimal) -> PayslipLine:
@@ -109,9 +113,18 @@ def compute_payslip(inp: PayslipInput, rates: RateSet) -> PayslipResult:
         if line.employee_rate or line.employer_rate:  # e.g. no transport authority: no line
             lines.append(line)
 
-    coefficient = rg_coefficient(gross, ctx.smic, rates, headcount_50_plus=inp.headcount_50_plus)
-    reduction = rg_amount(gross, coefficient)
-    if reduction:
+    headcount_50_plus = inp.headcount_50_plus
+    month_coefficient = rg_coefficient(gross, ctx.smic, rates, headcount_50_plus=headcount_50_plus)
+    month_reduction = rg_amount(gross, month_coefficient)
+    ytd = inp.year_to_date
+    if ytd is None:
+        coefficient, reduction = month_coefficient, month_reduction
+    else:  # D241-7 CSS: the coefficient on the year to date, less what earlier months applied
+        year_gross = ytd.gross + gross
+        coefficient = rg_coefficient(year_gross, ytd.smic + ctx.smic, rates, headcount_50_plus=headcount_50_plus)
+        reduction = rg_amount(year_gross, coefficient) - ytd.reduction
+    regularisation = reduction - month_reduction
+    if month_reduction:
         lines.append(
             PayslipLine(
                 code=RG_CODE,
@@ -120,8 +133,21 @@ def compute_payslip(inp: PayslipInput, rates: RateSet) -> PayslipResult:
                 base=gross,
                 employee_rate=None,
                 employee_amount=ZERO,
-                employer_rate=(-coefficient * HUNDRED).quantize(CENT),
-                employer_amount=-reduction,
+                employer_rate=(-month_coefficient * HUNDRED).quantize(CENT),
+                employer_amount=-month_reduction,
+            )
+        )
+    if regularisation:
+        lines.append(
+            PayslipLine(
+                code=RG_REGULARISATION_CODE,
+                label=RG_REGULARISATION_LABEL,
+                block=BLOCK_EXONERATIONS,
+                base=None,
+                employee_rate=None,
+                employee_amount=ZERO,
+                employer_rate=None,
+                employer_amount=-regularisation,
             )
         )
     lines.sort(key=lambda line: BLOCKS.index(line.block))  # stable: table order within a block
@@ -152,5 +178,7 @@ def compute_payslip(inp: PayslipInput, rates: RateSet) -> PayslipResult:
         reimbursed_expenses=cents(inp.reimbursed_expenses),
         net_paid=net_before_tax - pas_amount + cents(inp.reimbursed_expenses),
         employer_cost=gross + total_employer,
-        smic_reference=ctx.smic,
+        smic_reference=cents(ctx.smic),
+        rg_smic=ctx.smic,
+        rg_regularisation=regularisation,
     )

@@ -55,6 +55,9 @@ class Payslip(models.Model):
     reimbursed_expenses = models.DecimalField(**MONEY)
     net_paid = models.DecimalField(**MONEY)
     employer_cost = models.DecimalField(**MONEY)
+    # The reference SMIC of the réduction générale (6 decimals), added up over the year for the
+    # cumulative computation (D241-7 CSS); null on payslips computed before it was stored.
+    rg_smic = models.DecimalField(max_digits=14, decimal_places=6, null=True, blank=True)
     revenue = models.DecimalField(**MONEY)
     cae_contribution = models.DecimalField(**MONEY)
     # Hash of everything the PDF shows: a payslip whose content did not change is not re-rendered.

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -42,6 +42,7 @@ from payroll.engine import (
 )
 from payroll.engine.money import ZERO
 from payroll.engine.payslip import PayslipLine as EngineLine
+from payroll.engine.payslip import YearToDate
 from payroll.exports.dsn import (
     CONTRIBUTION_CODES,
     DsnBuildError,
@@ -82,7 +83,7 @@ BATCH = 1000
 PAYSLIP_FIELDS = [
     "run", "status", "hours", "gross", "total_employee_contributions", "total_employer_contributions",
     "reduction_generale", "net_social", "net_before_tax", "taxable_net", "pas_rate", "pas_amount",
-    "reimbursed_expenses", "net_paid", "employer_cost", "revenue", "cae_contribution", "content_hash",
+    "reimbursed_expenses", "net_paid", "employer_cost", "rg_smic", "revenue", "cae_contribution", "content_hash",
 ]
 
 
@@ -134,6 +135,23 @@ def year_to_date_revenue(workspace: Workspace, period: datetime.date) -> dict[in
     return {row["entrepreneur_id"]: row["total"] or ZERO for row in rows}
 
 
+def year_to_date_pay(workspace: Workspace, period: datetime.date) -> dict[int, YearToDate | None]:
+    """Per entrepreneur, the stored payslips of the earlier months of the year added up (one
+    query): gross, reference SMIC and réduction générale applied, for the cumulative réduction
+    générale (D241-7 CSS). Rebuilt at every run, so a corrected month flows into the next month
+    computed. None when an earlier payslip predates the stored SMIC (the month then stands alone)."""
+    rows = (Payslip.objects.filter(workspace=workspace, period__year=period.year, period__lt=period).order_by()
+            .values("entrepreneur_id")
+            .annotate(gross=Sum("gross"), smic=Sum("rg_smic"), reduction=Sum("reduction_generale"),
+                      missing=Count("pk", filter=Q(rg_smic__isnull=True))))
+    return {row["entrepreneur_id"]: None if row["missing"] else
+            YearToDate(gross=row["gross"], smic=row["smic"], reduction=row["reduction"]) for row in rows}
+
+
+def _within(day: datetime.date | None, month: datetime.date) -> datetime.date | None:
+    return day if day is not None and month <= day <= last_day(month) else None
+
+
 def _get_period(workspace: Workspace, period) -> PayrollPeriod:
     if isinstance(period, PayrollPeriod):
         if period.workspace_id != workspace.pk:
@@ -170,6 +188,7 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
     employments = {e.entrepreneur_id: e for e in Employment.objects.filter(workspace=workspace)}
     schemes = {status: engine_schemes(settings, status) for status in ("cadre", "non_cadre")}
     ytd = year_to_date_revenue(workspace, month)
+    ytd_pay = year_to_date_pay(workspace, month)
     headcount = workspace_headcount(workspace, month.year, settings).retained
     employer = employer_identity(workspace, settings)
     pay_day = payment_date(month, settings)
@@ -194,7 +213,8 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
         paid_ids.append(line.entrepreneur_id)
         payslip, payslip_lines = _compute_line(
             line=line, employment=employment, settings=settings, rates=rates, schemes=schemes, headcount=headcount,
-            ytd=ytd.get(line.entrepreneur_id, ZERO), month=month, workspace=workspace, run=run, outcome=outcome)
+            ytd=ytd.get(line.entrepreneur_id, ZERO), ytd_pay=ytd_pay.get(line.entrepreneur_id, YearToDate()),
+            month=month, workspace=workspace, run=run, outcome=outcome)
         payslip.content_hash = content_hash(payslip_content(
             payslip=payslip, lines=payslip_lines, employer=employer, employment=employment, payment_day=pay_day))
         previous = existing.pop(line.entrepreneur_id, None)
@@ -236,20 +256,25 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
 
 
 def _compute_line(*, line: SubmissionLine, employment: Employment | None, settings: PayrollSettings, rates,
-                  schemes, headcount: int, ytd: Decimal, month: datetime.date, workspace: Workspace, run: PayrollRun,
+                  schemes, headcount: int, ytd: Decimal, ytd_pay: YearToDate | None, month: datetime.date,
+                  workspace: Workspace, run: PayrollRun,
                   outcome: RunOutcome) -> tuple[Payslip, tuple[EngineLine, ...]]:
     person = line.entrepreneur
     status = line.status or (employment.status if employment else "non_cadre")
     hours = line.hours if line.hours is not None else (employment.contractual_hours if employment else None)
     if hours is not None and hours <= 0:
         hours = None  # no hours given: pay not tied to time (hour-equivalent rule of the engine)
+    exits = [day for day in (line.exit_date, employment.end_date if employment else None) if day is not None]
     try:
         template = PayslipInput(
             period=month, status=status, gross_salary=line.gross_salary or ZERO, at_mp_rate=settings.at_mp_rate,
             contractual_hours=hours, bonuses=line.bonuses, reimbursed_expenses=line.reimbursed_expenses,
             pas_rate=line.pas_rate, headcount=headcount, mobility_rate=settings.mobility_rate,
             fixed_term=bool(employment and employment.fixed_term), schemes=schemes[status],
-            alsace_moselle=settings.alsace_moselle)
+            alsace_moselle=settings.alsace_moselle,
+            entry_date=_within(employment.start_date if employment else person.entry_date, month),
+            exit_date=_within(min(exits) if exits else None, month), absence_hours=line.absence_hours,
+            year_to_date=ytd_pay)
     except (TypeError, ValueError) as exc:
         raise PayrollRunError(_("Row %(row)s (%(matricule)s): %(error)s") % {
             "row": line.row_number, "matricule": person.matricule, "error": exc}) from exc
@@ -285,7 +310,7 @@ def _compute_line(*, line: SubmissionLine, employment: Employment | None, settin
         reduction_generale=result.reduction_generale, net_social=result.net_social,
         net_before_tax=result.net_before_tax, taxable_net=result.taxable_net, pas_rate=result.pas_rate,
         pas_amount=result.pas_amount, reimbursed_expenses=result.reimbursed_expenses, net_paid=result.net_paid,
-        employer_cost=result.employer_cost, revenue=line.revenue, cae_contribution=contribution,
+        employer_cost=result.employer_cost, rg_smic=result.rg_smic, revenue=line.revenue, cae_contribution=contribution,
     )
     return payslip, result.lines
 

@@ -373,10 +373,11 @@ def test_rgdu_2026_published_coefficients(gross: str, headcount_50_plus: bool, c
 
 
 def test_rgdu_floor_below_3_smic_and_zero_from_3_smic() -> None:
-    """RGDU: C ≥ T_min = 0.02 below 3 SMIC, 0 at or above 3 × 1 823.03 = 5 469.09."""
-    assert slip(gross="5469.08").rg_coefficient == D("0.0200")
-    assert slip(gross="5469.09").rg_coefficient == 0
-    assert not slip(gross="5469.09").has_line("reduction_generale")
+    """RGDU: C ≥ T_min = 0.02 below 3 SMIC, 0 at or above 3 SMIC. D241-7: the monthly SMIC is
+    1 820 × 12.02 / 12 = 1 823.0333…, so 3 SMIC = 5 469.10 (not 3 × 1 823.03 = 5 469.09)."""
+    assert slip(gross="5469.09").rg_coefficient == D("0.0200")
+    assert slip(gross="5469.10").rg_coefficient == 0
+    assert not slip(gross="5469.10").has_line("reduction_generale")
 
 
 @pytest.mark.parametrize(
