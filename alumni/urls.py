@@ -1,3 +1,7 @@
-"""URLs of the alumni app, under /w/<workspace>/alumni/ (filled in by its issue)."""
+"""URLs of the alumni app, under /w/<workspace>/alumni/, by topic."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns: list = [
+    path("", include("alumni.urls_shares")),
+]

@@ -43,7 +43,19 @@ class Timer:
 
 
 def peak_rss_mb() -> float:
-    """Peak resident memory of this process (Linux: ru_maxrss in KiB)."""
+    """Peak resident memory of this process's own address space, in MB.
+
+    Linux's VmHWM (/proc/self/status) is the high-water mark of the memory map created at
+    exec: a child started by subprocess does not inherit its parent's peak. getrusage's
+    ru_maxrss does (the kernel carries it over fork and exec: a child of a 300 MB parent
+    reports 300 MB), so it is only the fallback where /proc is missing."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -133,6 +133,7 @@ def action_label(action: str) -> str:
         "dossier.comment": _("Comment added"),
         "document.upload": _("Document uploaded"),
         "document.generate": _("Document generated"),
+        "document.generate_batch": _("Documents generated"),
         "document.download": _("Document downloaded"),
     }
     return labels.get(action, action)
@@ -142,7 +143,7 @@ def _field_label(name: str) -> str:
     labels = {
         "status": _("Status"), "stage": _("Stage"), "assignee": _("Assignee"), "due_date": _("Due date"),
         "internal": _("Staff only"), "service": _("Service"), "kind": _("Kind"), "size": _("Size"),
-        "dossier": _("Dossier"),
+        "dossier": _("Dossier"), "count": _("Number"), "batch": _("Batch"), "documents": _("Documents"),
     }
     return labels.get(name, name.replace("_", " "))
 

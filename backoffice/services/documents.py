@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -59,6 +60,40 @@ def document_store_generated(*, workspace: Workspace, filename: str, content: by
     document.save()
     audit_record(actor=actor, workspace=workspace, action="document.generate", obj=document)
     return document
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    """One file of a batch given to `documents_store_generated`."""
+
+    filename: str
+    content: bytes
+    title: str
+    content_type: str = "application/pdf"
+
+
+@transaction.atomic
+def documents_store_generated(*, workspace: Workspace, files: list[GeneratedFile], actor=None,
+                              internal: bool = False, batch: str = "") -> list[Document]:
+    """Store a batch of generated files (a month's payslip PDFs): the files are written to
+    storage, their rows inserted in one statement, and one audit entry records the batch (its
+    document ids). Returns the documents, in the order of `files`, with their pks."""
+    if not files:
+        return []
+    documents = []
+    for generated in files:
+        document = Document(
+            workspace=workspace, kind=DocumentKind.GENERATED, title=generated.title,
+            original_name=generated.filename[:255], content_type=generated.content_type,
+            size=len(generated.content), sha256=hashlib.sha256(generated.content).hexdigest(),
+            internal=internal, uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        document.file.save(generated.filename, ContentFile(generated.content), save=False)
+        documents.append(document)
+    Document.objects.bulk_create(documents)
+    audit_record(actor=actor, workspace=workspace, action="document.generate_batch", obj=None,
+                 changes={"batch": batch, "count": len(documents), "documents": [d.pk for d in documents]})
+    return documents
 
 
 @transaction.atomic

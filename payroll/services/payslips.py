@@ -6,7 +6,7 @@ that hash differs from `pdf_hash`, the hash the stored PDF was rendered from —
 a month or the batch re-renders only the payslips whose figures or identities changed.
 
 The layout follows the clarified payslip (R3243-1 Code du travail; arrêté du 25 février
-2016 modifié): templates/pdf/payslip.html. A payslip is a French legal document: it is
+2016 modifié): templates/pdf/payslip.typ. A payslip is a French legal document: it is
 rendered in French whatever the reader's language.
 """
 
@@ -29,17 +29,17 @@ from django.db import transaction
 from django_scopes import scope
 
 from backoffice.models import Document, Workspace
-from backoffice.pdf import fr_number, render_pdf
+from backoffice.pdf import fr_number, render_typst_pdf
 from backoffice.services.audit import audit_record
-from backoffice.services.documents import document_store_generated
+from backoffice.services.documents import GeneratedFile, document_store_generated, documents_store_generated
 from payroll.engine.rates import BLOCKS
 from payroll.models import Employment, PayrollPeriod, PayrollRun, PayrollSettings, Payslip, PayslipLine
 
 logger = logging.getLogger(__name__)
 
-# Bump when templates/pdf/payslip.html changes what it prints: every PDF is then re-rendered.
-PAYSLIP_LAYOUT_VERSION = "1"
-PDF_CHUNK = 50
+# Bump when templates/pdf/payslip.typ changes what it prints: every PDF is then re-rendered.
+PAYSLIP_LAYOUT_VERSION = "2"
+PDF_CHUNK = 100
 
 # Headings of the clarified payslip, by engine block (payroll.engine.rates.BLOCKS).
 BLOCK_TITLES = {
@@ -145,45 +145,125 @@ MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "
              "novembre", "décembre")
 
 
+def _row(label: str, value: str | None, style: str = "") -> list[str]:
+    return [label, value or "", style]
+
+
+def _or_placeholder(value: str, placeholder: str) -> list[str]:
+    return [value, ""] if value else [placeholder, "placeholder"]
+
+
 def payslip_pdf_context(content: dict) -> dict:
-    """The template context of templates/pdf/payslip.html: `content` with French-formatted numbers."""
+    """The data templates/pdf/payslip.typ lays out: `content` as French words and numbers,
+    in sections and lines (the template iterates over them, so a line added here appears on
+    the payslip without layout work). Every R3243-1 mention is written here."""
     period = datetime.date.fromisoformat(content["period"])
     figures = content["figures"]
-    blocks = []
+    money = {name: _amount(value) for name, value in figures.items()}
+    er, ee = content["employer"], content["employee"]
+    period_label = f"{MONTHS_FR[period.month - 1]} {period.year}"
+    payment_day = _date(content["payment_date"])
+
+    address = "\n".join(part for part in (er["address"], f"{er['postal_code']} {er['city']}".strip()) if part)
+    agreement = (f"{er['agreement']} (IDCC {er['idcc']})" if er["idcc"] else er["agreement"]) if er["agreement"] \
+        else "Aucune convention collective de branche applicable"
+    pension = "Retraite de base : Assurance retraite (CNAV) · Complémentaire : "
+    employer_rows = [
+        _row("Raison sociale", f"{er['name']} ({er['legal_form']})" if er["legal_form"] else er["name"]),
+        _row("Adresse", *_or_placeholder(address, "non renseignée")),
+        _row("SIRET", er["siret"]),
+        _row("Code NAF (APE)", er["naf"]),
+        _row("N° URSSAF", er["urssaf"]),
+        _row("Convention collective", agreement),
+        _row("Caisses de retraite", pension + er["pension_funds"]) if er["pension_funds"]
+        else _row("Caisses de retraite", pension + "institution AGIRC-ARRCO non renseignée", "placeholder"),
+    ]
+    hours = (f"Nombre d'heures : {fr_number(Decimal(content['hours']))}" if content["hours"] is not None
+             else "Nombre d'heures : rémunération non liée à un horaire (entrepreneur-salarié)")
+    employee_rows = [
+        _row("Nom, prénom", f"{ee['last_name'].upper()} {ee['first_name']}", "strong"),
+        _row("Matricule", ee["matricule"]),
+        *([_row("Adresse", ee["address"])] if ee["address"] else []),
+        _row("Emploi", *_or_placeholder(ee["job_title"], "non renseigné")),
+        _row("Classification", *_or_placeholder(ee["classification"], "non renseignée")),
+        _row("Statut", ("Cadre" if ee["status"] == "cadre" else "Non-cadre")
+             + (f" · {ee['contract']}" if ee["contract"] else "")),
+        _row("Date d'entrée", _date(ee["entry_date"])),
+        _row("Heures", hours),
+    ]
+
+    def amount_row(kind: str, label: str, employee: str = "", employer: str = "") -> dict:
+        return {"kind": kind, "cells": [label, "", "", employee, "", employer]}
+
+    lines = [amount_row("highlight", "Salaire brut", fr_number(Decimal(figures["gross"])))]
     for block in BLOCKS:
-        rows = [{
-            "label": label, "base": _amount(base),
-            "employee_rate": _rate(employee_rate) if Decimal(employee_amount) else "",
-            "employee_amount": _amount(employee_amount) if Decimal(employee_amount) else "",
-            "employer_rate": _rate(employer_rate) if Decimal(employer_amount) else "",
-            "employer_amount": _amount(employer_amount) if Decimal(employer_amount) else "",
-        } for _code, label, line_block, base, employee_rate, employee_amount, employer_rate, employer_amount
-            in content["lines"] if line_block == block]
-        employee_total = sum((Decimal(line[5]) for line in content["lines"] if line[2] == block), Decimal(0))
-        employer_total = sum((Decimal(line[7]) for line in content["lines"] if line[2] == block), Decimal(0))
-        blocks.append({"title": BLOCK_TITLES[block], "rows": rows, "employee_total": fr_number(employee_total),
-                       "employer_total": fr_number(employer_total)})
-    gross = Decimal(figures["gross"])
+        lines.append({"kind": "block", "cells": [BLOCK_TITLES[block]]})
+        rows = [line for line in content["lines"] if line[2] == block]
+        for _code, label, _block, base, employee_rate, employee_amount, employer_rate, employer_amount in rows:
+            employee, employer = Decimal(employee_amount), Decimal(employer_amount)
+            lines.append({"kind": "row", "cells": [
+                label, _amount(base),
+                _rate(employee_rate) if employee else "", _amount(employee_amount) if employee else "",
+                _rate(employer_rate) if employer else "", _amount(employer_amount) if employer else ""]})
+        if not rows:
+            lines.append({"kind": "empty", "cells": ["Aucune cotisation ce mois-ci"]})
+    lines += [
+        amount_row("total", "Total des cotisations et contributions", money["total_employee_contributions"],
+                   money["total_employer_contributions"]),
+        amount_row("row", "dont allègement de cotisations employeur (réduction générale)", "",
+                   money["reduction_generale"]),
+        amount_row("highlight", "Montant net social", money["net_social"]),
+        amount_row("highlight", "Net à payer avant impôt sur le revenu", money["net_before_tax"]),
+    ]
+
     taxable = Decimal(figures["taxable_net"])
+    tax_box = {"title": "Impôt sur le revenu prélevé à la source", "notes": [], "rows": [
+        _row("Net imposable", money["taxable_net"]),
+        _row("Base du prélèvement à la source", fr_number(max(taxable, Decimal(0)))),
+        _row("Taux du prélèvement à la source", _rate(content["pas_rate"])),
+        _row("Montant du prélèvement à la source", money["pas_amount"]),
+    ]}
+    withheld = money["pas_amount"] if money["pas_amount"] == "0,00" else f"-{money['pas_amount']}"
+    payment_box = {"title": "Paiement", "notes": [], "rows": [
+        _row("Net à payer avant impôt", money["net_before_tax"]),
+        _row("Impôt sur le revenu prélevé à la source", withheld),
+        _row("Frais professionnels remboursés", money["reimbursed_expenses"]),
+        _row("Net payé", f"{money['net_paid']} €", "strong"),
+        _row("Date de paiement", payment_day),
+        _row("Coût total pour l'employeur", money["employer_cost"]),
+    ]}
+    if er["paid_leave_fund"]:
+        leave_box = {"title": "Congés payés", "rows": [], "notes": [
+            "Les congés payés sont versés par la caisse de congés payés (CIBTP) dont relève l'employeur."]}
+    else:
+        leave_box = {"title": "Congés payés", "rows": [_row(label, "non transmis", "placeholder")
+                                                         for label in ("Acquis", "Pris", "Solde")],
+                     "notes": ["Les données de congés payés n'ont pas été transmises avec la paie du mois."]}
+
+    person = f"{ee['last_name'].upper()} {ee['first_name']}"
     return {
-        "content": content,
-        "period_label": f"{MONTHS_FR[period.month - 1]} {period.year}",
-        "period_start": period.strftime("%d/%m/%Y"),
-        "period_end": last_day(period).strftime("%d/%m/%Y"),
-        "payment_date": _date(content["payment_date"]),
-        "entry_date": _date(content["employee"]["entry_date"]),
-        "hours": fr_number(Decimal(content["hours"])) if content["hours"] is not None else None,
-        "blocks": blocks,
-        "gross": fr_number(gross),
-        "money": {name: _amount(value) for name, value in figures.items()},
-        "pas_base": fr_number(max(taxable, Decimal(0))),
-        "pas_rate": _rate(content["pas_rate"]),
-        "status_label": "Cadre" if content["employee"]["status"] == "cadre" else "Non-cadre",
+        "title": f"Bulletin de paie {period_label} – {person}",
+        "heading": f"Bulletin de paie — {period_label}",
+        "subheading": f"Période du {period.strftime('%d/%m/%Y')} au {last_day(period).strftime('%d/%m/%Y')}"
+                      f" · Paiement le {payment_day}",
+        "footer": f"{er['name']} · {person} · {period_label}",
+        "parties": [{"title": "Employeur", "rows": employer_rows}, {"title": "Salarié", "rows": employee_rows}],
+        "columns": ["Élément", "Base", "Taux salarial", "Part salarié", "Taux employeur", "Part employeur"],
+        "lines": lines,
+        "boxes": [tax_box, payment_box, leave_box],
+        "notice": [
+            {"text": "Dans votre intérêt et pour vous aider à faire valoir vos droits, conservez ce bulletin de "
+                     "paie sans limitation de durée.", "style": "strong"},
+            {"text": "Pour plus d'informations, consultez la rubrique dédiée au bulletin de paie sur le portail "
+                     "www.service-public.fr.", "style": ""},
+            {"text": "Montants en euros. Bulletin établi selon l'article R3243-1 du Code du travail.",
+             "style": "muted"},
+        ],
     }
 
 
 def payslip_pdf(content: dict) -> bytes:
-    return render_pdf("pdf/payslip.html", payslip_pdf_context(content), language="fr")
+    return render_typst_pdf("pdf/payslip.typ", payslip_pdf_context(content))
 
 
 # --- the month's batch ---------------------------------------------------------------------
@@ -213,9 +293,10 @@ def _render_chunk(*, actor, workspace: Workspace, run: PayrollRun, pks: list[int
                     .prefetch_related("lines").order_by("pk"))
     employments = {e.entrepreneur_id: e for e in
                    Employment.objects.filter(entrepreneur_id__in=[p.entrepreneur_id for p in payslips])}
-    rendered = unchanged = 0
+    unchanged = 0
     replaced: list[Document] = []
-    changed: list[Payslip] = []
+    changed: list[tuple[Payslip, str]] = []
+    files: list[GeneratedFile] = []
     for payslip in payslips:
         content = payslip_content(payslip=payslip, lines=payslip.lines.all(), employer=employer,
                                   employment=employments.get(payslip.entrepreneur_id), payment_day=payment_day)
@@ -225,15 +306,19 @@ def _render_chunk(*, actor, workspace: Workspace, run: PayrollRun, pks: list[int
             # identity edited after approval does not replace a payslip that may be delivered.
             unchanged += 1
             continue
-        document = document_store_generated(
-            workspace=workspace, filename=payslip_filename(payslip), content=payslip_pdf(content),
-            content_type="application/pdf", title=f"Bulletin de paie {payslip.period:%Y-%m} – {payslip.entrepreneur}",
-            actor=actor)
+        files.append(GeneratedFile(
+            filename=payslip_filename(payslip), content=payslip_pdf(content),
+            title=f"Bulletin de paie {payslip.period:%Y-%m} – {payslip.entrepreneur}"))
         if payslip.pdf_id:
             replaced.append(payslip.pdf)
+        changed.append((payslip, digest))
+    # One insert for the chunk's documents and one audit entry for them (not one per PDF).
+    documents = documents_store_generated(workspace=workspace, files=files, actor=actor,
+                                          batch=f"payroll.payslips run {run.pk}")
+    for (payslip, digest), document in zip(changed, documents, strict=True):
         payslip.pdf, payslip.pdf_hash, payslip.content_hash = document, digest, digest
-        changed.append(payslip)
-        rendered += 1
+    rendered = len(changed)
+    changed = [payslip for payslip, _digest in changed]
     Payslip.objects.bulk_update(changed, ["pdf", "pdf_hash", "content_hash"])
     discard_documents(replaced)
     return rendered, unchanged

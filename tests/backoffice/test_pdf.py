@@ -8,10 +8,20 @@ import io
 from decimal import Decimal
 
 import pytest
+import typst
+from django.template import TemplateDoesNotExist
 from pypdf import PdfReader
 from weasyprint.urls import URLFetcher
 
-from backoffice.pdf import STATIC_ORIGIN, RestrictedURLFetcher, fr_number, render_pdf, render_pdf_with_fetcher
+from backoffice.pdf import (
+    STATIC_ORIGIN,
+    RefusedTemplate,
+    RestrictedURLFetcher,
+    fr_number,
+    render_pdf,
+    render_pdf_with_fetcher,
+    render_typst_pdf,
+)
 
 PNG_1PX = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9"
            "awAAAABJRU5ErkJggg==")
@@ -107,3 +117,50 @@ def test_fr_number(value, places, expected):
 def test_fr_number_refuses_floats():
     with pytest.raises(TypeError):
         fr_number(1.5)
+
+
+# --- Typst templates (render_typst_pdf): the payslip's engine ------------------------------
+
+def _typst_dirs(tmp_path, settings, files: dict[str, str]) -> None:
+    folder = tmp_path / "typst"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("outside the template's folder", encoding="utf-8")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+
+
+def _text(pdf: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_typst_data_is_text_never_markup(tmp_path, settings):
+    _typst_dirs(tmp_path, settings, {"data_is_text.typ": '#let data = json(bytes(sys.inputs.data))\nHello #data.name'})
+    pdf = render_typst_pdf("typst/data_is_text.typ", {"name": '#read("../secret.txt") *bold*'})
+    text = _text(pdf)
+    assert '#read("../secret.txt") *bold*' in text
+    assert "outside the template" not in text
+
+
+def test_typst_reads_files_in_the_templates_folder_only(tmp_path, settings):
+    _typst_dirs(tmp_path, settings, {
+        "reads_inside.typ": '#read("inside.txt")', "inside.txt": "next to the template",
+        "reads_outside.typ": '#read("../secret.txt")', "reads_absolute.typ": '#read("/etc/hostname")',
+    })
+    assert "next to the template" in _text(render_typst_pdf("typst/reads_inside.typ", {}))
+    for name in ("typst/reads_outside.typ", "typst/reads_absolute.typ"):
+        with pytest.raises(typst.TypstError):
+            render_typst_pdf(name, {})
+
+
+def test_typst_package_imports_are_refused_before_any_download(tmp_path, settings):
+    _typst_dirs(tmp_path, settings, {"imports_package.typ": '#import "@preview/tablex:0.0.8": tablex\nHi'})
+    with pytest.raises(RefusedTemplate):
+        render_typst_pdf("typst/imports_package.typ", {})
+
+
+def test_typst_templates_are_looked_up_like_django_templates():
+    with pytest.raises(TemplateDoesNotExist):
+        render_typst_pdf("pdf/../../manage.py", {})
+    with pytest.raises(TemplateDoesNotExist):
+        render_typst_pdf("pdf/no_such_template.typ", {})

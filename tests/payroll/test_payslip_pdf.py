@@ -1,4 +1,4 @@
-"""Payslip PDFs (payroll/services/payslips.py, templates/pdf/payslip.html): every mention of
+"""Payslip PDFs (payroll/services/payslips.py, templates/pdf/payslip.typ): every mention of
 R3243-1 Code du travail, French amounts, the batch (Celery task), the zip, and no re-rendering
 of a payslip whose content did not change."""
 
@@ -234,3 +234,48 @@ def test_a_stale_pdf_blocks_delivery_until_rendered_again_even_after_approval(ws
     payroll_period_deliver(actor=None, payroll_period=period)
     period.refresh_from_db()
     assert period.stage == "delivered"
+
+
+def test_a_payslip_fits_on_one_page_even_with_every_line(ws):
+    """A cadre above the ceiling (tranche 2 lines, APEC, prévoyance), with long identities and
+    addresses: the whole payslip, legal notice included, on one A4 page."""
+    ws.address, ws.postal_code, ws.city = "12 rue des Coopératives\nBâtiment B, 3e étage", "69001", "Lyon"
+    ws.save()
+    period = computed_month(ws, lines=[{
+        "entrepreneur": EntrepreneurFactory(workspace=ws, last_name="Martin-Dupont de la Tour", first_name="Léa",
+                                            address="4 avenue des Entrepreneurs-Salariés\n69003 Lyon"),
+        "status": "cadre", "gross_salary": Decimal("14500.00"), "hours": Decimal("151.67"),
+        "pas_rate": Decimal("12.30"), "employment": {}}])
+    payslips_render(actor=None, workspace=ws, payroll_period=period)
+    payslip = Payslip.objects.get()
+    assert payslip.lines.count() >= 18
+    with payslip.pdf.file.open("rb") as handle:
+        reader = PdfReader(io.BytesIO(handle.read()))
+    assert len(reader.pages) == 1
+    assert "conservez ce bulletin de paie sans limitation de durée" in pdf_text(payslip.pdf)
+
+
+def test_a_payslip_pdf_shows_every_line_of_the_payslip(ws):
+    """The template iterates over the payslip's lines: each one is printed with its amounts."""
+    period = computed_month(ws, lines=[{"status": "cadre", "gross_salary": Decimal("6000.00")}])
+    payslips_render(actor=None, workspace=ws, payroll_period=period)
+    payslip = Payslip.objects.get()
+    text = pdf_text(payslip.pdf)
+    for line in payslip.lines.all():
+        assert line.label in text
+
+
+def test_a_batch_stores_its_pdfs_with_one_audit_entry_and_few_queries(ws, django_assert_max_num_queries):
+    """Storage and audit writes are batched: one insert of the documents and one audit entry
+    for a chunk, however many payslips it holds."""
+    from backoffice.models import AuditEntry
+
+    period = computed_month(ws, lines=[{}] * 6)
+    before = AuditEntry.objects.count()
+    with django_assert_max_num_queries(40):
+        payslips_render(actor=None, workspace=ws, payroll_period=period)
+    entries = list(AuditEntry.objects.order_by("pk")[before:].values_list("action", flat=True))
+    # the chunk's PDFs, the zip, the batch itself
+    assert entries == ["document.generate_batch", "document.generate", "payroll.payslips_render"]
+    batch = AuditEntry.objects.get(action="document.generate_batch")
+    assert sorted(batch.changes["documents"]) == sorted(Payslip.objects.values_list("pdf_id", flat=True))

@@ -13,6 +13,7 @@ import datetime
 import importlib
 import importlib.util
 from decimal import Decimal
+from pathlib import Path
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
@@ -87,9 +88,12 @@ class Command(BaseCommand):
             self._dossiers(workspaces)
         # Each business app may add its own demo data in `<app>/demo.py: seed(stdout)`; found
         # through the app registry, so the back office imports no business app by name.
+        # A topic of an app may add its own `<app>/demo_<topic>.py: seed(stdout)`, run after `demo`.
         for app in apps.get_app_configs():
             if importlib.util.find_spec(f"{app.name}.demo") is not None:
                 importlib.import_module(f"{app.name}.demo").seed(self.stdout)
+            for topic in sorted(Path(app.path).glob("demo_*.py")):
+                importlib.import_module(f"{app.name}.{topic.stem}").seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo ready. Accounts (password 'demo', demo only):"))
         for email, _first, _last, slug, role in ACCOUNTS:
             self.stdout.write(f"  {email:28} {role:16} {slug}")
