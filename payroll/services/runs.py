@@ -65,6 +65,7 @@ from payroll.models import (
     SubmissionLine,
     SubmissionState,
 )
+from payroll.models.employment import ContractType
 from payroll.selectors.headcount import workspace_headcount
 from payroll.selectors.people import employment_allows_payslip
 from payroll.selectors.rates import NoRateTable, rate_set_for
@@ -400,6 +401,12 @@ def _dsn_employee(payslip: Payslip, employment: Employment | None) -> DsnEmploye
     def base_of(code: str) -> Decimal:
         return next((line.base for line in lines if line.code == code and line.base is not None), ZERO)
 
+    # S21.G00.50.004, montant net versé (cahier technique 2026): net taxable pay minus the
+    # non-deductible CSG and the CRDS minus the employer health share; the withholding tax and
+    # reimbursed expenses do not change it.
+    net_paid_dsn = (payslip.taxable_net
+                    - sum((line.employee_amount for line in lines if line.code in ("csg_non_deductible", "crds")), ZERO)
+                    - sum((line.employer_amount for line in lines if line.code == "health"), ZERO))
     contributions: dict[str, Decimal] = {}
     for line in lines:
         if line.code in CONTRIBUTION_CODES:
@@ -411,8 +418,15 @@ def _dsn_employee(payslip: Payslip, employment: Employment | None) -> DsnEmploye
         status=payslip.status, job_title=(employment.job_title if employment else "") or person.trade,
         hours=payslip.hours, gross=payslip.gross, capped_gross=base_of("vieillesse_plafonnee"),
         csg_base=base_of("csg_deductible"), unemployment_base=base_of("chomage"), taxable_net=payslip.taxable_net,
-        net_paid=payslip.net_paid, pas_rate=payslip.pas_rate, pas_amount=payslip.pas_amount,
+        net_paid=net_paid_dsn, pas_rate=payslip.pas_rate, pas_amount=payslip.pas_amount,
         contributions=contributions)
+
+
+def _headcount_at_month_end(workspace: Workspace, period: datetime.date) -> int:
+    """S21.G00.11.008: the salaried contracts (CESA) running on the month's last day."""
+    end = last_day(period)
+    return (Employment.objects.filter(workspace=workspace, contract_type=ContractType.CESA, start_date__lte=end)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=end)).count())
 
 
 @transaction.atomic
@@ -437,7 +451,8 @@ def payroll_declaration_generate(*, actor, payroll_period: PayrollPeriod) -> Dec
     employments = {e.entrepreneur_id: e for e in Employment.objects.filter(workspace=workspace)}
     employer = DsnEmployer(
         siren=workspace.siren, siret=settings.siret, name=workspace.name, address=workspace.address,
-        postal_code=workspace.postal_code, city=workspace.city, naf=settings.naf_code, idcc=settings.idcc)
+        postal_code=workspace.postal_code, city=workspace.city, naf=settings.naf_code, idcc=settings.idcc,
+        headcount=_headcount_at_month_end(workspace, payroll_period.period))
     order_number = Declaration.objects.filter(period=payroll_period).count() + 1
     try:
         text = dsn_build(employer=employer, employees=[_dsn_employee(p, employments.get(p.entrepreneur_id))
