@@ -140,6 +140,7 @@ class PayContext:
     gross: Decimal
     ceiling: Decimal
     smic: Decimal
+    above_ceiling: bool | None = None  # judged on the year to date under R243-10; None: gross > ceiling
 
     def holds(self, condition: str | None) -> bool:
         """Whether a rate line with this condition applies (see ``rates.CONDITIONS``)."""
@@ -149,7 +150,7 @@ class PayContext:
         if name == "cadre":
             return self.inp.status == "cadre"
         if name == "above_ceiling":  # CET: pay above the (prorated) ceiling
-            return self.gross > self.ceiling
+            return self.gross > self.ceiling if self.above_ceiling is None else self.above_ceiling
         if name == "headcount_lt_11":
             return self.inp.headcount < 11
         if name == "headcount_ge_11":

@@ -23,11 +23,11 @@ Net figures (R3243-1 Code du travail, clarified payslip):
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from payroll.engine.bases import PayContext, ceiling_bases, csg_base, prorated_ceiling, smic_reference
 from payroll.engine.money import CENT, HUNDRED, ZERO, apply_rate, cents
-from payroll.engine.payslip import PayslipInput, PayslipLine, PayslipResult, Scheme
+from payroll.engine.payslip import CEILING_SLICES, PayslipInput, PayslipLine, PayslipResult, Scheme
 from payroll.engine.rates import (
     BLOCK_CSG_NON_DEDUCTIBLE,
     BLOCK_EXONERATIONS,
@@ -40,6 +40,7 @@ from payroll.engine.rates import (
 )
 from payroll.engine.reduction import rg_amount, rg_coefficient
 
+SIX_PLACES = Decimal("0.000001")
 RG_CODE = "reduction_generale"
 RG_LABEL = "Réduction générale des cotisations patronales"
 RG_REGULARISATION_CODE = "reduction_generale_regularisation"
@@ -90,8 +91,17 @@ def compute_payslip(inp: PayslipInput, rates: RateSet) -> PayslipResult:
     """Compute every line and total of one month's payslip. Pure: no I/O, no Django."""
     gross = cents(inp.gross)
     ceiling = prorated_ceiling(inp, rates)
-    ctx = PayContext(inp=inp, gross=gross, ceiling=ceiling, smic=smic_reference(inp, rates))
+    ytd = inp.year_to_date
     bases = ceiling_bases(gross, ceiling)
+    above = None
+    if ytd is not None and ytd.ceiling is not None:
+        # R243-10 CSS, progressive regularisation: the year's pay sliced on the year's ceiling,
+        # less what the earlier months already carried (a month may give back: negative bases).
+        year = ceiling_bases(ytd.gross + gross, ytd.ceiling + ceiling)
+        for name in CEILING_SLICES:
+            bases[name] = year[name] - getattr(ytd, name)
+        above = ytd.gross + gross > ytd.ceiling + ceiling
+    ctx = PayContext(inp=inp, gross=gross, ceiling=ceiling, smic=smic_reference(inp, rates), above_ceiling=above)
 
     scheme_lines = [_scheme_line(scheme, bases, rates.param("PMSS")) for scheme in inp.schemes]
     # Legal provident lines of the table (cadres' 1.50 %) are provident contributions too.
@@ -116,7 +126,6 @@ def compute_payslip(inp: PayslipInput, rates: RateSet) -> PayslipResult:
     headcount_50_plus = inp.headcount_50_plus
     month_coefficient = rg_coefficient(gross, ctx.smic, rates, headcount_50_plus=headcount_50_plus)
     month_reduction = rg_amount(gross, month_coefficient)
-    ytd = inp.year_to_date
     if ytd is None:
         coefficient, reduction = month_coefficient, month_reduction
     else:  # D241-7 CSS: the coefficient on the year to date, less what earlier months applied
@@ -180,5 +189,7 @@ def compute_payslip(inp: PayslipInput, rates: RateSet) -> PayslipResult:
         employer_cost=gross + total_employer,
         smic_reference=cents(ctx.smic),
         rg_smic=ctx.smic,
+        ceiling_exact=ceiling.quantize(SIX_PLACES, rounding=ROUND_HALF_UP),
+        sliced_bases=tuple(bases[name] for name in CEILING_SLICES),  # type: ignore[arg-type]
         rg_regularisation=regularisation,
     )

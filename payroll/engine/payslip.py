@@ -39,6 +39,9 @@ class Scheme:
     employer_fixed: Decimal = ZERO
 
 
+CEILING_SLICES = ("tranche_a", "tranche_2", "up_to_4", "up_to_8")
+
+
 @dataclass(frozen=True)
 class YearToDate:
     """The employee's earlier months of the calendar year with this employer, summed from the
@@ -52,6 +55,14 @@ class YearToDate:
     gross: Decimal = ZERO  # pay subject to contributions
     smic: Decimal = ZERO  # the monthly reference SMICs (bases.smic_reference) added up
     reduction: Decimal = ZERO  # réduction générale already applied, regularisations included
+    # Progressive regularisation of the ceiling (R243-10 CSS): the (prorated) ceilings and the
+    # ceiling-sliced bases of the earlier months added up. ``ceiling=None``: each month's bases
+    # are sliced on its own ceiling (no regularisation).
+    ceiling: Decimal | None = None
+    tranche_a: Decimal = ZERO
+    tranche_2: Decimal = ZERO
+    up_to_4: Decimal = ZERO
+    up_to_8: Decimal = ZERO
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -166,6 +177,8 @@ class PayslipResult:
     smic_reference: Decimal  # monthly SMIC used by the réduction générale and thresholds
     rg_regularisation: Decimal = ZERO  # part of reduction_generale catching up earlier months
     rg_smic: Decimal = ZERO  # the reference SMIC to 6 decimals, what the year to date adds up
+    ceiling_exact: Decimal = ZERO  # the prorated ceiling to 6 decimals, what the year to date adds up
+    sliced_bases: tuple[Decimal, Decimal, Decimal, Decimal] = (ZERO, ZERO, ZERO, ZERO)  # CEILING_SLICES
 
     def line(self, code: str) -> PayslipLine:
         """The first line with this code (KeyError if the line does not apply)."""

@@ -84,7 +84,8 @@ BATCH = 1000
 PAYSLIP_FIELDS = [
     "run", "status", "hours", "gross", "total_employee_contributions", "total_employer_contributions",
     "reduction_generale", "net_social", "net_before_tax", "taxable_net", "pas_rate", "pas_amount",
-    "reimbursed_expenses", "net_paid", "employer_cost", "rg_smic", "revenue", "cae_contribution", "content_hash",
+    "reimbursed_expenses", "net_paid", "employer_cost", "rg_smic", "ceiling", "base_tranche_a", "base_tranche_2", "base_up_to_4",
+    "base_up_to_8", "revenue", "cae_contribution", "content_hash",
 ]
 
 
@@ -139,14 +140,21 @@ def year_to_date_revenue(workspace: Workspace, period: datetime.date) -> dict[in
 def year_to_date_pay(workspace: Workspace, period: datetime.date) -> dict[int, YearToDate | None]:
     """Per entrepreneur, the stored payslips of the earlier months of the year added up (one
     query): gross, reference SMIC and réduction générale applied, for the cumulative réduction
-    générale (D241-7 CSS). Rebuilt at every run, so a corrected month flows into the next month
+    générale (D241-7 CSS); ceilings and ceiling-sliced bases, for the progressive regularisation
+    of the ceiling (R243-10 CSS). Rebuilt at every run, so a corrected month flows into the next month
     computed. None when an earlier payslip predates the stored SMIC (the month then stands alone)."""
     rows = (Payslip.objects.filter(workspace=workspace, period__year=period.year, period__lt=period).order_by()
             .values("entrepreneur_id")
-            .annotate(gross=Sum("gross"), smic=Sum("rg_smic"), reduction=Sum("reduction_generale"),
-                      missing=Count("pk", filter=Q(rg_smic__isnull=True))))
+            .annotate(ytd_gross=Sum("gross"), ytd_smic=Sum("rg_smic"), ytd_reduction=Sum("reduction_generale"),
+                      ytd_ceiling=Sum("ceiling"), ytd_tranche_a=Sum("base_tranche_a"),
+                      ytd_tranche_2=Sum("base_tranche_2"), ytd_up_to_4=Sum("base_up_to_4"),
+                      ytd_up_to_8=Sum("base_up_to_8"),
+                      missing=Count("pk", filter=Q(rg_smic__isnull=True) | Q(ceiling__isnull=True))))
     return {row["entrepreneur_id"]: None if row["missing"] else
-            YearToDate(gross=row["gross"], smic=row["smic"], reduction=row["reduction"]) for row in rows}
+            YearToDate(gross=row["ytd_gross"], smic=row["ytd_smic"], reduction=row["ytd_reduction"],
+                       ceiling=row["ytd_ceiling"], tranche_a=row["ytd_tranche_a"], tranche_2=row["ytd_tranche_2"],
+                       up_to_4=row["ytd_up_to_4"], up_to_8=row["ytd_up_to_8"])
+            for row in rows}
 
 
 def _within(day: datetime.date | None, month: datetime.date) -> datetime.date | None:
@@ -311,7 +319,9 @@ def _compute_line(*, line: SubmissionLine, employment: Employment | None, settin
         reduction_generale=result.reduction_generale, net_social=result.net_social,
         net_before_tax=result.net_before_tax, taxable_net=result.taxable_net, pas_rate=result.pas_rate,
         pas_amount=result.pas_amount, reimbursed_expenses=result.reimbursed_expenses, net_paid=result.net_paid,
-        employer_cost=result.employer_cost, rg_smic=result.rg_smic, revenue=line.revenue, cae_contribution=contribution,
+        employer_cost=result.employer_cost, rg_smic=result.rg_smic, ceiling=result.ceiling_exact,
+        base_tranche_a=result.sliced_bases[0], base_tranche_2=result.sliced_bases[1],
+        base_up_to_4=result.sliced_bases[2], base_up_to_8=result.sliced_bases[3], revenue=line.revenue, cae_contribution=contribution,
     )
     return payslip, result.lines
 

@@ -113,3 +113,23 @@ def test_without_year_to_date_the_month_stands_alone() -> None:
     result = compute_payslip(PayslipInput(period=JUNE_2026, status="non_cadre", gross_salary=D("2000"),
                                           at_mp_rate=D("1")), rate_set_for(JUNE_2026))
     assert not result.has_line("reduction_generale_regularisation") and result.rg_regularisation == 0
+
+
+def test_progressive_regularisation_of_the_ceiling() -> None:
+    """R243-10 CSS (progressive regularisation): January 6 000 € puts 1 995 € in tranche 2 on a
+    4 005 € ceiling; February 2 000 €: the year, 8 000 € on 8 010 € of ceilings, is all tranche A,
+    so February's tranche A base is 8 000 − 4 005 = 3 995 € and its tranche 2 base −1 995 € (the
+    AGIRC-ARRCO T2 of January is given back: 1 995 × 8.64 % = 172.37 € to the employee)."""
+    jan, feb = date(2026, 1, 1), date(2026, 2, 1)
+    first = compute_payslip(PayslipInput(period=jan, status="non_cadre", gross_salary=D("6000"), at_mp_rate=D("1"),
+                                         year_to_date=YearToDate(ceiling=D(0))), rate_set_for(jan))
+    assert first.sliced_bases == (D("4005.00"), D("1995.00"), D("6000.00"), D("6000.00"))
+    ytd = YearToDate(gross=first.gross, smic=first.rg_smic, reduction=first.reduction_generale,
+                     ceiling=first.ceiling_exact, tranche_a=first.sliced_bases[0], tranche_2=first.sliced_bases[1],
+                     up_to_4=first.sliced_bases[2], up_to_8=first.sliced_bases[3])
+    second = compute_payslip(PayslipInput(period=feb, status="non_cadre", gross_salary=D("2000"), at_mp_rate=D("1"),
+                                          year_to_date=ytd), rate_set_for(feb))
+    assert second.line("vieillesse_plafonnee").base == D("3995.00")
+    t2 = second.line("agirc_arrco_t2")
+    assert (t2.base, t2.employee_amount) == (D("-1995.00"), D("-172.37"))
+    assert second.sliced_bases[0] + first.sliced_bases[0] == D("8000.00")  # the year's pay, all under the ceiling
