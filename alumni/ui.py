@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from backoffice.interface import NavGroup, NavItem, register_audit_labels, register_nav
 from backoffice.roles import Perm
 
+
 def _is_alumni(workspace) -> bool:
     return workspace.kind == "alumni"
 
@@ -39,6 +40,9 @@ register_nav(
 )
 
 register_audit_labels({
+    "directory.contact_request": _("Directory contact request sent"),
+    "directory.join": _("Workspace joined the directory"),
+    "directory.withdraw": _("Withdrawn from the directory"),
     "meeting.attendance": _("Meeting attendance recorded"),
     "meeting.convene": _("General meeting convened"),
     "meeting.convocations_sent": _("Convocations sent"),

@@ -492,7 +492,14 @@ except MemoryError:
     sys.exit(4)
 except Exception:
     sys.exit(3)
-print(json.dumps({"rows": rows, "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+# VmHWM is this interpreter's own peak; ru_maxrss would also count the parent's memory at the
+# fork (Linux keeps it across execve), so a big Celery or test process would look like the sheet.
+try:
+    with open("/proc/self/status") as status:
+        peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"rows": rows, "maxrss_kb": peak}))
 """
 
 

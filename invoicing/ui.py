@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.interface import NavGroup, NavItem, register_nav
+from backoffice.interface import NavGroup, NavItem, register_audit_labels, register_nav
 from backoffice.roles import Perm
 
 
@@ -21,3 +21,16 @@ register_nav(
                 active_for=("invoice_*",)),
     )),
 )
+
+register_audit_labels({
+    "credit_note.create": _("Credit note created"),
+    "invoice.billing_run": _("Billing run"),
+    "invoice.create": _("Invoice drafted"),
+    "invoice.delete": _("Draft invoice deleted"),
+    "invoice.issue": _("Invoice issued"),
+    "invoice.line_add": _("Invoice line added"),
+    "invoice.line_delete": _("Invoice line deleted"),
+    "invoice.line_update": _("Invoice line changed"),
+    "invoice.payment": _("Payment recorded"),
+    "invoice.reminder": _("Payment reminder sent"),
+})

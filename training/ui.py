@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.interface import NavGroup, NavItem, register_nav
+from backoffice.interface import NavGroup, NavItem, register_audit_labels, register_nav
 from backoffice.roles import Perm
 
 
@@ -30,3 +30,13 @@ register_nav(
                 active_for=("training_request*",)),
     )),
 )
+
+register_audit_labels({
+    "training.attendance": _("Attendance recorded"),
+    "training.enrol": _("Trainee enrolled"),
+    "training.funding_request_move": _("Funding request moved"),
+    "training.funding_request_open": _("Funding request opened"),
+    "training.session_workspaces": _("Session opened to workspaces"),
+    "training.slot_add": _("Half-day added to a session"),
+    "training.slot_delete": _("Half-day removed from a session"),
+})
