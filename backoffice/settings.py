@@ -233,6 +233,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "training.tasks.reminders.send_training_reminders",
         "schedule": 60 * 60 * 24,
     },
+    "alumni-contribution-reminders": {
+        "task": "alumni.tasks.send_contribution_reminders",
+        "schedule": 60 * 60 * 24,
+    },
 }
 
 if REDIS_URL:
