@@ -492,7 +492,13 @@ except MemoryError:
     sys.exit(4)
 except Exception:
     sys.exit(3)
-print(json.dumps({"rows": rows, "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # includes the forking parent's peak on Linux
+try:
+    with open("/proc/self/status") as status:  # VmHWM: this process's own peak, since exec
+        peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+except (OSError, StopIteration, ValueError):
+    pass
+print(json.dumps({"rows": rows, "maxrss_kb": peak}))
 """
 
 

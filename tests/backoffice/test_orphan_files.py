@@ -43,7 +43,7 @@ def test_a_committed_file_stays(world):
     assert stored() - before == {document.file.name}
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the migrated rate tables
+@pytest.mark.django_db(transaction=True)
 def test_no_file_is_left_after_a_rolled_back_render(world):
     """A payslip batch that fails after writing its PDFs leaves no PDF on disk."""
     from decimal import Decimal
@@ -54,6 +54,11 @@ def test_no_file_is_left_after_a_rolled_back_render(world):
     from payroll.tasks.runs import render_payslips
     from tests.factories import PayrollBracketFactory, PayrollSettingsFactory, build_payroll_month
 
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("payroll.migrations.0002_load_rate_tables").load(apps, None)  # flushed by earlier tests
     ws = world.partner_a
     with scope(workspace=ws):
         PayrollBracketFactory(settings=PayrollSettingsFactory(workspace=ws), rate=Decimal("10"))
