@@ -17,7 +17,7 @@ from backoffice.management.commands.backup import file_names, row_counts
 from backoffice.services.documents import document_store_generated
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_backup_restored_into_an_empty_database_has_every_row_and_file(world, tmp_path):
     with scope(workspace=world.partner_a):
         document = document_store_generated(workspace=world.partner_a, filename="bulletin.pdf",
