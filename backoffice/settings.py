@@ -260,6 +260,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Work whose task never ran (broker outage after a commit, a killed worker) is queued again.
     "requeue-stuck-work": {"task": "payroll.tasks.sweep.requeue_stuck", "schedule": 5 * 60},
+    "training-funding-reminders": {
+        "task": "training.tasks.reminders.send_training_reminders",
+        "schedule": 60 * 60 * 24,
+    },
     "alumni-contribution-reminders": {
         "task": "alumni.tasks.send_contribution_reminders",
         "schedule": 60 * 60 * 24,
