@@ -492,13 +492,12 @@ except MemoryError:
     sys.exit(4)
 except Exception:
     sys.exit(3)
-# VmHWM is this interpreter's own peak; ru_maxrss would also count the parent's memory at the
-# fork (Linux keeps it across execve), so a big Celery or test process would look like the sheet.
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # includes the forking parent's peak on Linux
 try:
-    with open("/proc/self/status") as status:
+    with open("/proc/self/status") as status:  # VmHWM: this process's own peak, since exec
         peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
-except (OSError, StopIteration):
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+except (OSError, StopIteration, ValueError):
+    pass
 print(json.dumps({"rows": rows, "maxrss_kb": peak}))
 """
 

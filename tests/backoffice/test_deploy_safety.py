@@ -43,7 +43,7 @@ def test_check_deploy_command_shows_it(settings, monkeypatch):
     settings.DEBUG = False
     settings.DEMO_MODE = True
     out = io.StringIO()
-    call_command("check", "--deploy", stdout=out, stderr=out)
+    call_command("check", "--deploy", "--fail-level", "CRITICAL", stdout=out, stderr=out)
     assert "mutualise.W001" in out.getvalue()
 
 

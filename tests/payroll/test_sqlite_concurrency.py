@@ -26,9 +26,19 @@ from tests.factories import (
     submission_row,
 )
 
-# serialized_rollback: the rate tables loaded by a data migration survive the flush of this test.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 CLICKS = 10
+
+
+@pytest.fixture(autouse=True)
+def rate_tables(transactional_db):
+    """A transactional test starts from a flushed database: load the rate tables again, as
+    their data migration does."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("payroll.migrations.0002_load_rate_tables").load(apps, None)
 
 
 @pytest.fixture(autouse=True)
