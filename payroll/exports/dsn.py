@@ -22,7 +22,7 @@ Blocks written (in this order):
   .004 street, .005 postcode, .006 city.
 - S21.G00.11 Établissement: .001 NIC, .002 APET (NAF), .003 street, .004 postcode, .005 city,
   .008 headcount at the end of the month (the contracts running on its last day, not the
-  number of payslips).
+  number of payslips), .022 main collective agreement (IDCC, 9999 without).
 - per employee: S21.G00.30 Individu: .001 NIR (13 characters, without the key), .002 last
   name, .004 first names, .005 sex (01 male, 02 female, from the NIR), .006 birth date,
   .019 employee number;
@@ -110,7 +110,7 @@ MANDATORY: dict[str, set[str]] = {
     "S10.G00.01": {"001", "002", "003"},
     "S20.G00.05": {"001", "002", "003", "004", "005", "007", "010"},
     "S21.G00.06": {"001", "002", "003"},
-    "S21.G00.11": {"001", "002"},
+    "S21.G00.11": {"001", "002", "022"},
     "S21.G00.30": {"001", "002", "004", "005", "006"},
     "S21.G00.40": {"001", "002", "003", "007", "009", "011", "014", "018", "020"},
     "S21.G00.50": {"001", "002", "003", "004", "006", "009"},
@@ -317,6 +317,7 @@ def dsn_build(*, employer: DsnEmployer, employees: list[DsnEmployee], period: da
     w.add("S21.G00.11.004", employer.postal_code)
     w.add("S21.G00.11.005", employer.city)
     w.add("S21.G00.11.008", str(employer.headcount))
+    w.add("S21.G00.11.022", employer.idcc or "9999")
     for person in employees:
         nir = person.nir.replace(" ", "").upper()
         contract_number = dsn_value(person.matricule)[:20] or "1"
@@ -443,6 +444,8 @@ def dsn_check(text: str) -> list[str]:
             problems.append(f"line {number}: NIR {value!r} is not a valid 13-character NIR")
         if rubric in CODE_LISTS and value not in CODE_LISTS[rubric]:
             problems.append(f"line {number}: {rubric} code {value!r} is not one of {sorted(CODE_LISTS[rubric])}")
+        if rubric in ("S21.G00.11.022", "S21.G00.40.017") and not re.fullmatch(r"\d{4}", value):
+            problems.append(f"line {number}: {rubric} IDCC {value!r} must have four digits (9999 without)")
         if rubric == "S21.G00.11.008" and not value.isdigit():
             problems.append(f"line {number}: S21.G00.11.008 headcount {value!r} is not a whole number")
         if block == "S90.G00.90":

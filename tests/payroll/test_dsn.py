@@ -159,6 +159,8 @@ def test_review_fixes_status_codes_net_paid_headcount_and_second_sending(ws):
     from payroll.models import Employment
     assert f"S21.G00.11.008,'{Employment.objects.count()}'" in text and Employment.objects.count() == 3
     assert "S20.G00.05.002,'01'" in text
+    assert "S21.G00.11.022,'" in text  # the establishment's main collective agreement (IDCC)
+    assert any("four digits" in p for p in dsn_check(text.replace("S21.G00.11.022,'", "S21.G00.11.022,'X", 1)))
     second = text_of(payroll_declaration_generate(actor=None, payroll_period=period))
     assert "S20.G00.05.002,'03'" in second and dsn_check(second) == []
 
