@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.models import Service, Workspace, WorkspaceKind
-from backoffice.models.agreements import PriceKind
+from backoffice.models.agreements import PriceKind, UsageKind
+from backoffice.pricing import brackets_of
 from backoffice.selectors.entrepreneurs import ACTIVE, EXITED
 
 
@@ -135,16 +136,63 @@ class AgreementForm(forms.Form):
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def _parse_amount(text: str) -> Decimal:
+    """A French-typed amount: "50 000,50" or "50000.50"."""
+    cleaned = text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("€", "").replace("%", "")
+    return Decimal(cleaned.replace(",", "."))
+
+
+class BracketsField(forms.CharField):
+    """Progressive brackets typed one per line, "up to amount ; rate", the last line "; rate"
+    (no ceiling). Cleans to the stored JSON list; the service checks the scale itself."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "placeholder": "50 000 ; 2\n200 000 ; 1,5\n ; 1"})
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            lines = []
+            for bracket in brackets_of(value):
+                rate = str(bracket.rate).replace(".", ",")
+                lines.append(f"; {rate}" if bracket.up_to is None else f"{str(bracket.up_to).replace('.', ',')} ; {rate}")
+            return "\n".join(lines)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        brackets = []
+        for number, row in enumerate((r for r in text.splitlines() if r.strip()), start=1):
+            ceiling, sep, rate = row.partition(";")
+            try:
+                if not sep:
+                    raise ArithmeticError
+                brackets.append({"up_to": str(_parse_amount(ceiling)) if ceiling.strip() else None,
+                                 "rate": str(_parse_amount(rate))})
+            except (ArithmeticError, ValueError):
+                raise ValidationError(_("Line %(number)s is not “up to amount ; rate”, e.g. “50 000 ; 2”, "
+                                        "or “; 1” for the last bracket.") % {"number": number}) from None
+        return brackets
+
+
 class PriceLineForm(forms.Form):
     kind = forms.ChoiceField(label=_("Pricing"), choices=PriceKind.choices)
     label = forms.CharField(label=_("Label"), max_length=200, help_text=_("As it will read on the invoice."))
-    usage_kind = forms.CharField(label=_("Billed usage"), max_length=40, required=False,
-                                 help_text=_("The usage kind this line prices, e.g. payslip, funding_request, "
-                                             "declared_revenue. Empty for a monthly flat fee."))
+    usage_kind = forms.ChoiceField(label=_("Billed usage"), required=False,
+                                   choices=[("", _("— none (monthly flat fee) —")), *UsageKind.choices],
+                                   help_text=_("What this line prices. None for a monthly flat fee."))
     unit_price = forms.DecimalField(label=_("Unit price or monthly fee excl. VAT (€)"), max_digits=12,
                                     decimal_places=2, min_value=0, required=False, localize=True)
     rate = forms.DecimalField(label=_("Rate (%)"), max_digits=6, decimal_places=3, min_value=0, required=False, localize=True,
                               help_text=_("Percentage lines only."))
+    brackets = BracketsField(label=_("Progressive brackets"), required=False,
+                             help_text=_("Bracket lines only. One bracket per line, “up to amount ; rate %”, the "
+                                         "last one “; rate %” with no ceiling. Each slice of the declared amount "
+                                         "is charged at its own bracket's rate, like the income-tax scale."))
+    minimum = forms.DecimalField(label=_("Minimum per declaration excl. VAT (€)"), max_digits=12, decimal_places=2,
+                                 min_value=0, required=False, localize=True,
+                                 help_text=_("Percentage and bracket lines only; charged even on a zero declaration."))
+    cap = forms.DecimalField(label=_("Cap per declaration excl. VAT (€)"), max_digits=12, decimal_places=2,
+                             min_value=0, required=False, localize=True,
+                             help_text=_("Percentage and bracket lines only; the most one declaration can cost."))
     vat_rate = forms.DecimalField(label=_("VAT rate (%)"), max_digits=5, decimal_places=2, min_value=0, localize=True,
                                   initial="20.00")
 

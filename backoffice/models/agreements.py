@@ -50,6 +50,24 @@ class PriceKind(models.TextChoices):
     PER_UNIT = "per_unit", _("Per unit (e.g. per payslip, per funding file)")
     MONTHLY_FLAT = "monthly_flat", _("Monthly flat fee")
     PERCENTAGE = "percentage", _("Percentage of a declared amount")
+    BRACKETS = "brackets", _("Progressive brackets of a declared amount")
+
+
+class UsageKind(models.TextChoices):
+    """The billable acts the apps record (backoffice.Usage.kind) and price lines price.
+    A new billable act is added here so that screens show its label, never its code."""
+    PAYSLIP = "payslip", _("payslip")
+    PAYROLL_MONTH = "payroll_month", _("payroll month")
+    FUNDING_REQUEST = "funding_request", _("funding file")
+    DECLARED_REVENUE = "declared_revenue", _("declared revenue")
+
+
+def usage_kind_label(kind: str) -> str:
+    """The translated label of a usage kind; an unknown kind is shown humanised, never as a code."""
+    try:
+        return str(UsageKind(kind).label)
+    except ValueError:
+        return kind.replace("_", " ")
 
 
 class PriceLine(models.Model):
@@ -64,6 +82,13 @@ class PriceLine(models.Model):
     rate = models.DecimalField(_("rate (%)"), max_digits=6, decimal_places=3, null=True, blank=True,
                                validators=[MinValueValidator(Decimal("0"))])
     vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2, default=Decimal("20.00"))
+    # Percentage and bracket lines: per declaration (see backoffice/pricing.py).
+    minimum = models.DecimalField(_("minimum excl. VAT"), max_digits=12, decimal_places=2, null=True, blank=True,
+                                  validators=[MinValueValidator(Decimal("0"))])
+    cap = models.DecimalField(_("cap excl. VAT"), max_digits=12, decimal_places=2, null=True, blank=True,
+                              validators=[MinValueValidator(Decimal("0"))])
+    # Bracket lines: [{"up_to": "50000.00" | null, "rate": "2.000"}, …], checked by pricing.brackets_check.
+    brackets = models.JSONField(_("brackets"), default=list, blank=True)
 
     objects = ScopedManager(workspace="workspace")
 
@@ -76,3 +101,7 @@ class PriceLine(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def usage_kind_label(self) -> str:
+        return usage_kind_label(self.usage_kind) if self.usage_kind else ""

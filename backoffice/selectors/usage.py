@@ -1,6 +1,7 @@
 """Reading billable usage: a workspace's month grouped by service and kind, priced for information.
 
-`price_amount` is the one pricing rule (pure Decimal, no database): invoicing reuses it.
+Pricing itself lives in `backoffice/pricing.py` (the one place); `price_amount` is kept as
+its positional alias for existing callers.
 """
 
 from __future__ import annotations
@@ -8,33 +9,18 @@ from __future__ import annotations
 import calendar
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
 from backoffice.models import PriceLine, Service, ServiceAgreement, Usage, Workspace
-from backoffice.models.agreements import PriceKind
-
-CENT = Decimal("0.01")
-HUNDRED = Decimal("100")
+from backoffice.models.agreements import PriceKind, usage_kind_label
+from backoffice.pricing import NON_LINEAR, price_line_amount, price_usages
 
 
 def price_amount(line: PriceLine, quantity: Decimal) -> Decimal:
-    """Amount excluding VAT, rounded to the cent (ROUND_HALF_UP), that `line` charges for `quantity`:
-
-    - per unit:     quantity × unit price (quantity = acts, e.g. payslips);
-    - percentage:   quantity × rate / 100 (quantity = the declared amount, e.g. revenue in €);
-    - monthly flat: quantity × unit price (quantity = number of months).
-    """
-    if not isinstance(quantity, Decimal):
-        raise TypeError("quantity must be a Decimal")
-    if line.kind == PriceKind.PERCENTAGE:
-        amount = quantity * (line.rate or Decimal("0")) / HUNDRED
-    elif line.kind in (PriceKind.PER_UNIT, PriceKind.MONTHLY_FLAT):
-        amount = quantity * line.unit_price
-    else:
-        raise ValueError(f"unknown price kind {line.kind!r}")
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    """`backoffice.pricing.price_line_amount` (kept for existing callers)."""
+    return price_line_amount(line, quantity=quantity)
 
 
 def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -63,6 +49,10 @@ class UsageLine:
     acts: int
     price_line: PriceLine | None
     amount: Decimal | None  # None: no price line of the agreement in force prices this kind
+
+    @property
+    def label(self) -> str:
+        return usage_kind_label(self.kind)
 
 
 @dataclass
@@ -119,6 +109,15 @@ def usage_month(*, workspace: Workspace, month: datetime.date) -> UsageMonth:
     for agreement in agreements:
         by_service.setdefault(agreement.service, []).append(agreement)
 
+    # Non-linear lines (percentage, brackets) price each usage row on its own (pricing.py).
+    non_linear_kinds = {line.usage_kind for a in agreements for line in a.price_lines.all() if line.kind in NON_LINEAR}
+    quantities: dict[tuple[str, str], list[Decimal]] = {}
+    if non_linear_kinds:
+        for service, kind, quantity in (Usage.objects.filter(workspace=workspace, occurred_on__range=(first, last),
+                                                             kind__in=non_linear_kinds)
+                                        .values_list("service", "kind", "quantity")):
+            quantities.setdefault((service, kind), []).append(quantity)
+
     services = []
     for service, label in Service.choices:
         rows = [t for t in totals if t["service"] == service]
@@ -133,7 +132,10 @@ def usage_month(*, workspace: Workspace, month: datetime.date) -> UsageMonth:
                 line = None
             group.lines.append(UsageLine(kind=row["kind"], quantity=row["quantity"], acts=row["acts"],
                                          price_line=line,
-                                         amount=price_amount(line, row["quantity"]) if line else None))
+                                         amount=(None if line is None else
+                                                 price_usages(line, quantities[(service, row["kind"])])
+                                                 if line.kind in NON_LINEAR else
+                                                 price_amount(line, row["quantity"]))))
         if agreement is not None:
             group.flat_fees = [(line, price_amount(line, Decimal("1"))) for line in agreement.price_lines.all()
                                if line.kind == PriceKind.MONTHLY_FLAT]

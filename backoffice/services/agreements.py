@@ -17,11 +17,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from backoffice.models import PriceLine, Service, ServiceAgreement, Workspace
-from backoffice.models.agreements import PriceKind
+from backoffice.models.agreements import PriceKind, usage_kind_label
+from backoffice.pricing import brackets_check, brackets_to_json
 from backoffice.services.audit import audit_record, diff_fields, snapshot
 
 AGREEMENT_FIELDS = ["service", "start_date", "end_date", "reference", "notes"]
-PRICE_LINE_FIELDS = ["kind", "usage_kind", "label", "unit_price", "rate", "vat_rate"]
+PRICE_LINE_FIELDS = ["kind", "usage_kind", "label", "unit_price", "rate", "vat_rate", "minimum", "cap", "brackets"]
 HUNDRED = Decimal("100")
 
 
@@ -119,6 +120,9 @@ def _check_price_line(line: PriceLine) -> None:
     """- a per-unit line names the usage kind it prices and has no rate;
     - a percentage line names the usage kind whose declared amount it takes a rate of
       (e.g. declared_revenue) and has a rate in ]0, 100]; its unit price is 0;
+    - a bracket line names the usage kind whose declared amount it prices and has a valid
+      progressive scale (`backoffice.pricing.brackets_check`); no rate, no unit price;
+    - only percentage and bracket lines have a minimum or a cap, and the minimum is not above the cap;
     - a monthly flat fee prices no usage kind and has no rate;
     - within an agreement, one line per usage kind (so pricing a usage is never ambiguous);
     - VAT rate in [0, 100], amounts not negative."""
@@ -129,8 +133,8 @@ def _check_price_line(line: PriceLine) -> None:
 
     if line.kind not in PriceKind.values:
         add("kind", _("Choose how this line prices."))
-    if line.kind in (PriceKind.PER_UNIT, PriceKind.PERCENTAGE) and not line.usage_kind:
-        add("usage_kind", _("Say which usage this line prices, e.g. payslip or declared_revenue."))
+    if line.kind in (PriceKind.PER_UNIT, PriceKind.PERCENTAGE, PriceKind.BRACKETS) and not line.usage_kind:
+        add("usage_kind", _("Say which usage this line prices, e.g. payslips or declared revenue."))
     if line.kind == PriceKind.MONTHLY_FLAT and line.usage_kind:
         add("usage_kind", _("A monthly flat fee does not price a usage: leave this empty."))
     if line.kind == PriceKind.PERCENTAGE:
@@ -138,6 +142,24 @@ def _check_price_line(line: PriceLine) -> None:
             add("rate", _("Give a rate above 0 and at most 100 %."))
     elif line.rate is not None:
         add("rate", _("Only a percentage line has a rate."))
+    if line.kind == PriceKind.BRACKETS:
+        try:
+            line.brackets = brackets_to_json(brackets_check(line.brackets))
+        except ValidationError as exc:
+            add("brackets", exc.messages[0])
+    elif line.brackets:
+        add("brackets", _("Only a bracket line has brackets."))
+    if line.kind in (PriceKind.PERCENTAGE, PriceKind.BRACKETS):
+        for name in ("minimum", "cap"):
+            if getattr(line, name) is not None and getattr(line, name) < 0:
+                add(name, _("The amount cannot be negative."))
+        if line.minimum is not None and line.cap is not None and line.minimum > line.cap:
+            add("cap", _("The cap cannot be below the minimum."))
+    else:
+        if line.minimum is not None:
+            add("minimum", _("Only a percentage or bracket line has a minimum."))
+        if line.cap is not None:
+            add("cap", _("Only a percentage or bracket line has a cap."))
     if line.unit_price is None or line.unit_price < 0:
         add("unit_price", _("The price cannot be negative."))
     if line.vat_rate is None or not (Decimal("0") <= line.vat_rate <= HUNDRED):
@@ -147,7 +169,7 @@ def _check_price_line(line: PriceLine) -> None:
                  .exclude(pk=line.pk).first())
         if clash is not None:
             add("usage_kind", _("The line “%(label)s” already prices %(kind)s in this agreement.")
-                % {"label": clash.label, "kind": line.usage_kind})
+                % {"label": clash.label, "kind": usage_kind_label(line.usage_kind)})
     if line.kind == PriceKind.MONTHLY_FLAT and "kind" not in errors:
         if PriceLine.objects.filter(agreement=line.agreement, kind=line.kind, usage_kind="").exclude(pk=line.pk).exists():
             add("kind", _("This agreement already has a monthly flat fee: edit that line instead."))
@@ -160,17 +182,21 @@ def _apply_price_line(line: PriceLine, fields: dict) -> None:
         if name in ("label", "usage_kind"):
             value = (value or "").strip()
         setattr(line, name, value)
-    if line.kind == PriceKind.PERCENTAGE and line.unit_price is None:
+    if line.kind in (PriceKind.PERCENTAGE, PriceKind.BRACKETS) and line.unit_price is None:
         line.unit_price = Decimal("0.00")
+    if line.brackets is None:
+        line.brackets = []
 
 
 @transaction.atomic
 def price_line_create(*, actor, agreement: ServiceAgreement, kind: str, label: str, usage_kind: str = "",
                       unit_price: Decimal = Decimal("0.00"), rate: Decimal | None = None,
-                      vat_rate: Decimal = Decimal("20.00")) -> PriceLine:
+                      vat_rate: Decimal = Decimal("20.00"), minimum: Decimal | None = None,
+                      cap: Decimal | None = None, brackets: list | None = None) -> PriceLine:
     line = PriceLine(workspace=agreement.workspace, agreement=agreement)
     _apply_price_line(line, {"kind": kind, "usage_kind": usage_kind, "label": label, "unit_price": unit_price,
-                             "rate": rate, "vat_rate": vat_rate})
+                             "rate": rate, "vat_rate": vat_rate, "minimum": minimum, "cap": cap,
+                             "brackets": brackets or []})
     _check_price_line(line)
     line.save()
     audit_record(actor=actor, workspace=agreement.workspace, action="price_line.create", obj=line,

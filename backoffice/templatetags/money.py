@@ -54,3 +54,11 @@ def format_percent(value) -> str:
 @register.filter(is_safe=True)
 def percent(value) -> str:
     return format_percent(value)
+
+
+@register.filter
+def price_summary(line) -> str:
+    """A price line in words (backoffice.pricing.price_line_summary)."""
+    from backoffice.pricing import price_line_summary
+
+    return price_line_summary(line)
