@@ -16,7 +16,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alumni.forms_shares import AtDateForm, CancelForm, CollegeForm, HolderForm, IssuerForm, MovementForm
+from alumni.forms_shares import (
+    AtDateForm,
+    CancelForm,
+    CollegeForm,
+    HolderForm,
+    IssuerForm,
+    MovementForm,
+    RegisterImportForm,
+)
 from alumni.selectors.shares import (
     capital_history,
     find_issuer,
@@ -31,8 +39,10 @@ from alumni.selectors.shares import (
 )
 from alumni.services import shares_documents as share_documents
 from alumni.services.shares import college_save, holder_create, issuer_save, movement_cancel, movement_record
+from alumni.services.shares_import import register_import
 from backoffice.forms.records import add_service_errors
 from backoffice.roles import Perm
+from backoffice.templatetags.money import format_money
 from backoffice.views.entrepreneurs import no_store
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -196,3 +206,28 @@ def staff_issuers(request: HttpRequest) -> HttpResponse:
         raise Http404
     day = AtDateForm(request.GET or None).day()
     return render(request, "alumni/shares/staff_issuers.html", {"rows": issuers_for_staff(day), "day": day})
+
+
+def register_import_view(request: HttpRequest, workspace: str) -> HttpResponse:
+    """Upload an existing register: "Check" runs every rule over the whole history and writes
+    nothing; "Import" writes every movement, or nothing when one row is refused."""
+    from backoffice.spreadsheets import FileRejected, load_dataset
+
+    actor = require_shares(request.actor, Perm.SHARES_MANAGE)
+    issuer = get_issuer(actor)
+    form = RegisterImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            dataset = load_dataset(upload, name=upload.name)
+        except FileRejected as exc:
+            form.add_error("file", exc.message)
+        else:
+            commit = "import" in request.POST
+            report = register_import(actor=request.user, issuer=issuer, dataset=dataset, commit=commit)
+            if report.written:
+                messages.success(request, _("%(n)s movements imported; highest capital ever reached: %(highest)s.") % {
+                    "n": report.rows, "highest": format_money(report.highest_capital)})
+                return redirect("shares_register", workspace=workspace)
+    return render(request, "alumni/shares/import.html", {"form": form, "report": report, "issuer": issuer})
