@@ -128,3 +128,9 @@ class TallyForm(forms.Form):
     votes_for = forms.IntegerField(label=_("For"), min_value=0)
     votes_against = forms.IntegerField(label=_("Against"), min_value=0)
     abstentions = forms.IntegerField(label=_("Abstentions"), min_value=0, initial=0)
+
+
+class RegisterImportForm(forms.Form):
+    file = forms.FileField(label=_("Register (xlsx or csv)"),
+                           help_text=_("Columns: date, nature, associé, catégorie, collège, cessionnaire, parts, "
+                                       "montant, libéré, nominal, décision; one row per movement, oldest first."))

@@ -13,6 +13,7 @@ urlpatterns: list = [
     path("shares/holders/<int:pk>/certificate.pdf", shares.holder_certificate, name="shares_certificate"),
     path("shares/movements/new/", shares.movement_new, name="shares_movement_new"),
     path("shares/movements/<int:pk>/cancel/", shares.movement_cancel_view, name="shares_movement_cancel"),
+    path("shares/import/", shares.register_import_view, name="shares_import"),
     path("shares/register.xlsx", shares.register_xlsx, name="shares_register_xlsx"),
     path("shares/register.pdf", shares.register_pdf, name="shares_register_pdf"),
     path("shares/holdings/", shares.holdings, name="shares_holdings"),

@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -143,7 +144,7 @@ def holdings_of_workspace(workspace, day: datetime.date) -> list[Holding]:
                          .filter(Q(holder_id__in=ids) | Q(counterparty_id__in=ids)
                                  | Q(kind=MovementKind.NOMINAL_CHANGE)
                                  | Q(kind=MovementKind.CANCELLATION, reverses=MovementKind.NOMINAL_CHANGE))
-                         .order_by("issuer_id", "number").only(*FOLD_FIELDS, "issuer_id"))
+                         .order_by("issuer_id", "number").values_list(*FOLD_FIELDS, "issuer_id", named=True))
     states = {h.issuer_id: RegisterState(nominal=h.issuer.initial_nominal) for h in holders}
     for m in movements:
         _apply(states[m.issuer_id], m)
@@ -155,15 +156,26 @@ def holdings_of_workspace(workspace, day: datetime.date) -> list[Holding]:
 
 
 def issuers_for_staff(day: datetime.date) -> list[tuple[ShareIssuer, object]]:
-    """Every issuer with its capital at `day` (staff area)."""
+    """Every issuer with its capital at `day` (staff area), in two queries whatever the number
+    of movements: the shares outstanding summed in SQL with the same signs as the register fold
+    (alumni.services.shares._effects), times the nominal value in force at `day` (the last
+    change of nominal, or its cancellation, up to that day)."""
+    kind, reverses = "movements__kind", "movements__reverses"
+    signed = Case(
+        When(**{kind: MovementKind.SUBSCRIPTION}, then=F("movements__shares")),
+        When(**{kind: MovementKind.REDEMPTION}, then=-F("movements__shares")),
+        When(**{kind: MovementKind.CANCELLATION, reverses: MovementKind.SUBSCRIPTION}, then=-F("movements__shares")),
+        When(**{kind: MovementKind.CANCELLATION, reverses: MovementKind.REDEMPTION}, then=F("movements__shares")),
+        default=Value(0), output_field=IntegerField())
     with staff_wide("the staff list of every workspace's share register"):
-        issuers = list(ShareIssuer.objects.select_related("workspace").order_by("workspace__name"))
-        movements = list(ShareMovement.objects.filter(effective_date__lte=day).order_by("issuer_id", "number")
-                         .only(*FOLD_FIELDS, "issuer_id"))
-    states = {i.pk: RegisterState(nominal=i.initial_nominal) for i in issuers}
-    for m in movements:
-        _apply(states[m.issuer_id], m)
-    return [(i, states[i.pk].capital) for i in issuers]
+        issuers = list(ShareIssuer.objects.select_related("workspace").annotate(
+            outstanding=Coalesce(Sum(signed, filter=Q(movements__effective_date__lte=day)), 0))
+            .order_by("workspace__name"))
+        nominal = dict(ShareMovement.objects.filter(effective_date__lte=day)
+                       .filter(Q(kind=MovementKind.NOMINAL_CHANGE)
+                               | Q(kind=MovementKind.CANCELLATION, reverses=MovementKind.NOMINAL_CHANGE))
+                       .order_by("issuer_id", "number").values_list("issuer_id", "nominal"))
+    return [(i, i.outstanding * nominal.get(i.pk, i.initial_nominal)) for i in issuers]
 
 
 # --- general meetings -------------------------------------------------------------------------

@@ -187,12 +187,13 @@ FOLD_FIELDS = ("number", "kind", "reverses", "effective_date", "holder_id", "cou
                "paid", "nominal")
 
 
-def issuer_movements(issuer: ShareIssuer, *, until: datetime.date | None = None):
-    """The issuer's movements in register order, only the fields the fold reads (one query)."""
+def issuer_movements(issuer: ShareIssuer, *, until: datetime.date | None = None) -> list:
+    """The issuer's movements in register order as light rows holding only the fields the
+    fold reads (one query; no model instances to build)."""
     qs = ShareMovement.objects.filter(workspace_id=issuer.workspace_id, issuer=issuer)
     if until is not None:
         qs = qs.filter(effective_date__lte=until)
-    return qs.order_by("number").only(*FOLD_FIELDS, "workspace_id", "issuer_id")
+    return list(qs.order_by("number").values_list(*FOLD_FIELDS, named=True))
 
 
 def register_at(issuer: ShareIssuer, day: datetime.date) -> RegisterState:

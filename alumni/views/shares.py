@@ -8,6 +8,7 @@ Every write goes through alumni/services/shares.py, which refuses with a French 
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,7 +17,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alumni.forms_shares import AtDateForm, CancelForm, CollegeForm, HolderForm, IssuerForm, MovementForm
+from alumni.forms_shares import (
+    AtDateForm,
+    CancelForm,
+    CollegeForm,
+    HolderForm,
+    IssuerForm,
+    MovementForm,
+    RegisterImportForm,
+)
 from alumni.selectors.shares import (
     capital_history,
     find_issuer,
@@ -31,8 +40,10 @@ from alumni.selectors.shares import (
 )
 from alumni.services import shares_documents as share_documents
 from alumni.services.shares import college_save, holder_create, issuer_save, movement_cancel, movement_record
+from alumni.services.shares_import import register_import
 from backoffice.forms.records import add_service_errors
 from backoffice.roles import Perm
+from backoffice.templatetags.money import format_money
 from backoffice.views.entrepreneurs import no_store
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,51 +70,42 @@ def register(request: HttpRequest, workspace: str) -> HttpResponse:
     }))
 
 
+def _settings_form(request: HttpRequest, workspace: str, form, save, success: str, title: str) -> HttpResponse:
+    """The shape shared by the register's small forms: validate, call the service `save` with
+    the cleaned data, show its refusal on the form or go back to the register."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(**form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("shares_register", workspace=workspace)
+    return render(request, "alumni/shares/form.html", {"form": form, "title": title})
+
+
 def issuer_settings(request: HttpRequest, workspace: str) -> HttpResponse:
     actor = require_shares(request.actor, Perm.SHARES_MANAGE)
     issuer = find_issuer(actor)
     initial = ({f: getattr(issuer, f) for f in ("legal_form", "created_on", "initial_nominal", "minimum_subscription",
                                                "unpaid_deadline_years", "future_days_allowed")} if issuer else {})
-    form = IssuerForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            issuer_save(actor=request.user, workspace=actor.workspace, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Register settings saved."))
-            return redirect("shares_register", workspace=workspace)
-    return render(request, "alumni/shares/form.html", {"form": form, "title": _("Register settings")})
+    return _settings_form(request, workspace, IssuerForm(request.POST or None, initial=initial),
+                          partial(issuer_save, actor=request.user, workspace=actor.workspace),
+                          _("Register settings saved."), _("Register settings"))
 
 
 def college_new(request: HttpRequest, workspace: str) -> HttpResponse:
-    actor = require_shares(request.actor, Perm.SHARES_MANAGE)
-    issuer = get_issuer(actor)
-    form = CollegeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            college_save(actor=request.user, issuer=issuer, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("College saved."))
-            return redirect("shares_register", workspace=workspace)
-    return render(request, "alumni/shares/form.html", {"form": form, "title": _("New college")})
+    issuer = get_issuer(require_shares(request.actor, Perm.SHARES_MANAGE))
+    return _settings_form(request, workspace, CollegeForm(request.POST or None),
+                          partial(college_save, actor=request.user, issuer=issuer),
+                          _("College saved."), _("New college"))
 
 
 def holder_new(request: HttpRequest, workspace: str) -> HttpResponse:
-    actor = require_shares(request.actor, Perm.SHARES_MANAGE)
-    issuer = get_issuer(actor)
-    form = HolderForm(request.POST or None, issuer=issuer)
-    if request.method == "POST" and form.is_valid():
-        try:
-            holder_create(actor=request.user, issuer=issuer, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Associate added to the register."))
-            return redirect("shares_register", workspace=workspace)
-    return render(request, "alumni/shares/form.html", {"form": form, "title": _("New associate")})
+    issuer = get_issuer(require_shares(request.actor, Perm.SHARES_MANAGE))
+    return _settings_form(request, workspace, HolderForm(request.POST or None, issuer=issuer),
+                          partial(holder_create, actor=request.user, issuer=issuer),
+                          _("Associate added to the register."), _("New associate"))
 
 
 def movement_new(request: HttpRequest, workspace: str) -> HttpResponse:
@@ -196,3 +198,28 @@ def staff_issuers(request: HttpRequest) -> HttpResponse:
         raise Http404
     day = AtDateForm(request.GET or None).day()
     return render(request, "alumni/shares/staff_issuers.html", {"rows": issuers_for_staff(day), "day": day})
+
+
+def register_import_view(request: HttpRequest, workspace: str) -> HttpResponse:
+    """Upload an existing register: "Check" runs every rule over the whole history and writes
+    nothing; "Import" writes every movement, or nothing when one row is refused."""
+    from backoffice.spreadsheets import FileRejected, load_dataset
+
+    actor = require_shares(request.actor, Perm.SHARES_MANAGE)
+    issuer = get_issuer(actor)
+    form = RegisterImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            dataset = load_dataset(upload, name=upload.name)
+        except FileRejected as exc:
+            form.add_error("file", exc.message)
+        else:
+            commit = "import" in request.POST
+            report = register_import(actor=request.user, issuer=issuer, dataset=dataset, commit=commit)
+            if report.written:
+                messages.success(request, _("%(n)s movements imported; highest capital ever reached: %(highest)s.") % {
+                    "n": report.rows, "highest": format_money(report.highest_capital)})
+                return redirect("shares_register", workspace=workspace)
+    return render(request, "alumni/shares/import.html", {"form": form, "report": report, "issuer": issuer})

@@ -320,3 +320,21 @@ def test_register_page_query_count_is_constant(world, clients, scop, django_asse
         subscribe(scop, h, 1 + i % 3, D(2021, 1, 1) + datetime.timedelta(days=i))
     with django_assert_max_num_queries(25):
         assert clients["alumni"].get("/w/scop-c/alumni/shares/").status_code == 200
+
+
+def test_staff_capital_list_agrees_with_the_register_fold(world, scop):
+    """The staff list sums shares in SQL: it must give the fold's capital, nominal changes and cancellations included."""
+    from alumni.selectors.shares import issuers_for_staff
+
+    alice, bob = person(scop, "Alice"), person(scop, "Bob")
+    subscribe(scop, alice, 10, D(2021, 1, 1))
+    m = subscribe(scop, bob, 4, D(2021, 2, 1))
+    redeem(scop, alice, 2, D(2021, 3, 1))
+    with scope(workspace=scop.workspace):
+        movement_record(actor=None, issuer=scop, kind="nominal", effective_date=D(2021, 4, 1), nominal=Decimal("150"),
+                        today=TODAY)
+        movement_cancel(actor=None, issuer=scop, movement=m, effective_date=D(2021, 5, 1), today=TODAY)
+    for day in (D(2021, 2, 15), D(2021, 3, 15), D(2021, 4, 15), D(2021, 5, 15)):
+        with scope(workspace=scop.workspace):
+            expected = register_at(scop, day).capital
+        assert dict((i.pk, c) for i, c in issuers_for_staff(day))[scop.pk] == expected, day
