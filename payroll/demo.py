@@ -16,6 +16,7 @@ from django_scopes import scope
 from backoffice.models import Entrepreneur, User, Workspace
 from payroll.models import ContributionBracket, Employment, MonthlySubmission, PayrollPeriod, PayrollSettings
 from payroll.models.submissions import SubmissionState
+from payroll.services.periods import payroll_period_open
 from payroll.services.runs import payroll_run
 from payroll.services.submissions import submission_import
 
@@ -66,3 +67,5 @@ def seed(stdout) -> None:
                                   upload=SimpleUploadedFile(f"paie-{month:%Y-%m}.csv", _csv(people, month)))
                 outcome = payroll_run(actor=officer, workspace=workspace, period=month)
                 stdout.write(f"  payroll {slug} {month:%Y-%m}: {outcome.count} payslips computed")
+            # This month: opened and awaiting the partner's data (its dossier is the month's only one).
+            payroll_period_open(actor=officer, workspace=workspace, period=timezone.localdate().replace(day=1))

@@ -57,6 +57,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from backoffice.validators import validate_nir
 
@@ -235,9 +236,11 @@ def dsn_build(*, employer: DsnEmployer, employees: list[DsnEmployee], period: da
         try:
             validate_nir(person.nir)
         except ValidationError:
-            problems.append(f"{person.matricule} {person.last_name}: missing or invalid NIR")
+            problems.append(_("%(matricule)s %(name)s: social security number missing or invalid") % {
+                "matricule": person.matricule, "name": person.last_name})
         if person.birth_date is None:
-            problems.append(f"{person.matricule} {person.last_name}: missing birth date")
+            problems.append(_("%(matricule)s %(name)s: birth date missing") % {
+                "matricule": person.matricule, "name": person.last_name})
     if problems:
         raise DsnBuildError(problems)
     version = norm_version(period)
