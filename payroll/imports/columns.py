@@ -29,6 +29,8 @@ from django.utils.translation import gettext_lazy
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import nir as std_nir
 
+from backoffice.spreadsheets import column_letter, is_blank
+
 # Kinds of cell.
 TEXT, NIR, STATUS, MONEY, HOURS, RATE, DATE = "text", "nir", "status", "money", "hours", "rate", "date"
 
@@ -116,16 +118,6 @@ def column_for_header(header: object) -> str | None:
     return _HEADER_NAMES.get(normalise(header))
 
 
-def column_letter(index: int) -> str:
-    """0 → "A", 25 → "Z", 26 → "AA" (for messages about unnamed columns)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 # --- cell readers ---------------------------------------------------------------------------
 # Each takes the raw cell (str from csv; str/float/int/bool/date/datetime/time/timedelta from
 # calamine; "" or None when empty) and returns the value or raises CellError.
@@ -137,10 +129,6 @@ class CellError(ValueError):
         super().__init__(message)
         self.message = message
         self.code = code
-
-
-def is_blank(raw: object) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
 def _describe(raw: object) -> str:

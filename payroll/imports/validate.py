@@ -8,7 +8,7 @@ then dropped. Errors are collected by row (as numbered in Excel, header = row 1)
 Rules (each error names its row and column):
 - headers: every required column present, none twice; unknown columns are errors too (a
   misspelt "prime" would otherwise silently drop a month's bonuses);
-- formulas, merged cells and error values in an xlsx (found by parse.py in the sheet XML);
+- formulas, merged cells and error values in an xlsx (found by backoffice/spreadsheets.py in the sheet XML);
 - matricule and statut required; a matricule appears once;
 - numbers: not text, not a date, not negative, at most two decimals; hours ≤ 744;
   taux_pas required, between 0 and 100;
@@ -40,8 +40,8 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from backoffice.spreadsheets import FileRejected, Table, open_table, problem_column
 from payroll.imports import columns as C
-from payroll.imports.parse import FileRejected, Table, open_table, problem_column
 
 MAX_STORED_ERRORS = 1000
 MAX_PREVIEW_NEW = 1000

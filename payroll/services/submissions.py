@@ -40,9 +40,9 @@ from backoffice.models.api import hash_token
 from backoffice.roles import Perm
 from backoffice.services.audit import audit_record
 from backoffice.services.documents import document_upload
+from backoffice.spreadsheets import ACCEPTED, FileRejected
 from backoffice.tenancy import Actor, staff_wide
 from backoffice.uploads import check_upload
-from payroll.imports.parse import ACCEPTED, FileRejected
 from payroll.imports.template import build_template
 from payroll.imports.validate import ImportResult, ParsedRow, rejected_result, validate_file
 from payroll.models import (
