@@ -101,13 +101,12 @@ PARTS = re.compile(r"\s*(?:[:;→·|()]|\s[—–-]\s)\s*")
 
 
 def problems(lines: list[str], english_msgids: frozenset[str]) -> list[str]:
-    lowered = {m.lower() for m in english_msgids}
     found = []
     for line in lines:
         for name in code_names(line):
             found.append(f"code name {name!r} in {line!r}")
         parts = [p for p in PARTS.split(line) if p]
-        if line in english_msgids or any(p.lower() in lowered for p in parts):
+        if line in english_msgids or any(p in english_msgids for p in parts):
             found.append(f"untranslated {line!r}")
         elif len(english_words(line)) >= 2:
             found.append(f"English {line!r}")
