@@ -21,7 +21,6 @@ from django_scopes import scope
 from backoffice.models import Entrepreneur, User, Workspace
 from payroll.models import ContributionBracket, Employment, MonthlySubmission, PayrollPeriod, PayrollSettings
 from payroll.models.submissions import SubmissionState
-from payroll.services.periods import payroll_period_open
 from payroll.services.runs import payroll_run
 from payroll.services.submissions import submission_import
 
@@ -94,5 +93,3 @@ def seed(stdout) -> None:
                                 content=_csv(earlier, before, variable=Decimal("1900")))
             _import_and_run(officer=officer, workspace=workspace, month=month, stdout=stdout,
                             content=_csv(people, month, variable=Decimal("5200"), leaver=leaver))
-            # This month: opened and awaiting the partner's data (its dossier is the month's only one).
-            payroll_period_open(actor=officer, workspace=workspace, period=timezone.localdate().replace(day=1))

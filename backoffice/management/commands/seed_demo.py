@@ -157,6 +157,7 @@ class Command(BaseCommand):
             ("cae-a", "training", "funding_request", "Formation CACES — AKTO", DossierStatus.IN_PROGRESS, staff, -3),
             ("cae-b", "training", "funding_request", "Formation amiante SS4 — Constructys", DossierStatus.IN_PROGRESS, payroll, 12),
             ("cae-d", "training", "funding_request", "Formation gestion — OPCO EP", DossierStatus.CANCELLED, None, None),
+            ("cae-d", "training", "funding_request", "Formation comptabilité — AKTO", DossierStatus.DONE, payroll, -40),
             ("scop-c", "alumni", "alumni_followup", "Déclaration de CA 2026", DossierStatus.NEW, None, 20),
             ("scop-e", "alumni", "alumni_followup", "Souscription de parts", DossierStatus.IN_PROGRESS, staff, 2),
         ]
