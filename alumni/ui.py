@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from backoffice.interface import NavGroup, NavItem, register_audit_labels, register_nav
 from backoffice.roles import Perm
 
+
 def _alumni_company(workspace) -> bool:
     return workspace.kind == "alumni"
 

@@ -38,8 +38,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.template import TemplateDoesNotExist
-from django.template.utils import get_app_template_dirs
 from django.template.loader import render_to_string
+from django.template.utils import get_app_template_dirs
 from django.utils import translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse

@@ -39,7 +39,7 @@ Convention with the apps that record usage (backoffice.Usage) and with invoicing
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError

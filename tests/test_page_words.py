@@ -19,7 +19,7 @@ from django.test import override_settings
 from django.utils import translation
 from django_scopes import scopes_disabled
 
-from backoffice.interface import NavGroup, NavItem, _NAV
+from backoffice.interface import _NAV, NavGroup, NavItem
 from tests.conftest import login
 from tests.factories import MembershipFactory, UserFactory
 from tests.page_words import code_names, english_words, problems, visible_text
