@@ -6,21 +6,24 @@ from backoffice.interface import NavGroup, NavItem, register_audit_labels, regis
 from backoffice.roles import Perm
 
 
-def _alumni_company(workspace) -> bool:
+def _is_alumni(workspace) -> bool:
     return workspace.kind == "alumni"
 
 
 register_nav(
-    NavGroup("alumni", _("Services portal"), area="workspace", order=35, icon="briefcase", items=(
-        NavItem(_("Services portal"), "alumni_home", perm=Perm.ALUMNI_VIEW, when=_alumni_company, icon="briefcase",
-                active_for=("alumni_declare", "alumni_contributions", "alumni_declaration_correct",
-                            "alumni_service_request", "alumni_company", "alumni_task_add")),
-        NavItem(_("Directory"), "alumni_directory", perm=Perm.DIRECTORY_USE, icon="search",
-                active_for=("alumni_directory_*",)),
-    )),
     NavGroup("alumni", _("Alumni"), area="staff", order=35, icon="briefcase", items=(
-        NavItem(_("Alumni"), "staff:alumni:companies", perm=Perm.STAFF_AREA, icon="briefcase",
-                active_for=("staff:alumni:*",)),
+        NavItem(_("Alumni companies"), "staff:alumni:companies", perm=Perm.ALUMNI_MANAGE, icon="building-2",
+                active_for=("staff:alumni:company_*",)),
+        NavItem(_("Contributions ledger"), "staff:alumni:ledger", perm=Perm.ALUMNI_MANAGE, icon="chart-column"),
+        NavItem(_("Directory figures"), "staff:alumni:directory", perm=Perm.ALUMNI_MANAGE, icon="search"),
+    )),
+    NavGroup("alumni", _("Services"), area="workspace", order=35, icon="briefcase", items=(
+        NavItem(_("Services portal"), "alumni_home", perm=Perm.ALUMNI_VIEW, when=_is_alumni, icon="house",
+                active_for=("alumni_declare", "alumni_service_request", "alumni_company", "alumni_task_add")),
+        NavItem(_("Contributions"), "alumni_contributions", perm=Perm.ALUMNI_VIEW, icon="coins",
+                active_for=("alumni_declaration_correct",)),
+        NavItem(_("Network directory"), "alumni_directory", perm=Perm.DIRECTORY_USE, icon="search",
+                active_for=("alumni_directory_*", "alumni_profile_*", "alumni_contact")),
     )),
     NavGroup("shares", _("Shares"), area="workspace", order=40, icon="chart-pie", items=(
         NavItem(_("Share register"), "shares_register", perm=Perm.SHARES_VIEW, icon="book-open",
@@ -37,16 +40,9 @@ register_nav(
 )
 
 register_audit_labels({
-    "alumni.company.create": _("Alumni company created"),
-    "alumni.company.update": _("Alumni company changed"),
-    "alumni.declaration.correct": _("Revenue declaration corrected"),
-    "alumni.declaration.create": _("Revenue declared"),
-    "alumni.declaration.reminder": _("Declaration reminder sent"),
-    "directory.contact_request": _("Contact request sent"),
-    "directory.join": _("Joined the directory"),
-    "directory.profile.save": _("Directory profile saved"),
-    "directory.profile.withdraw": _("Directory profile withdrawn"),
-    "directory.withdraw": _("Left the directory"),
+    "directory.contact_request": _("Directory contact request sent"),
+    "directory.join": _("Workspace joined the directory"),
+    "directory.withdraw": _("Withdrawn from the directory"),
     "meeting.attendance": _("Meeting attendance recorded"),
     "meeting.convene": _("General meeting convened"),
     "meeting.convocations_sent": _("Convocations sent"),

@@ -101,7 +101,7 @@ class RestrictedURLFetcher(URLFetcher):
 
 
 def _render(template_name: str, context: dict, base_url: str | None,
-            language: str | None) -> tuple[bytes, RestrictedURLFetcher]:
+            language: str | None, pdf_variant: str | None = None) -> tuple[bytes, RestrictedURLFetcher]:
     fetcher = RestrictedURLFetcher()
     if language:
         with translation.override(language):
@@ -109,18 +109,20 @@ def _render(template_name: str, context: dict, base_url: str | None,
     else:
         html = render_to_string(template_name, context)
     base = base_url or urljoin(STATIC_ORIGIN, "/")
-    return HTML(string=html, base_url=base, url_fetcher=fetcher).write_pdf(), fetcher
+    options = {"pdf_variant": pdf_variant} if pdf_variant else {}
+    return HTML(string=html, base_url=base, url_fetcher=fetcher).write_pdf(**options), fetcher
 
 
 def render_pdf(template_name: str, context: dict, *, base_url: str | None = None,
-               language: str | None = None) -> bytes:
+               language: str | None = None, pdf_variant: str | None = None) -> bytes:
     """Render `template_name` with `context` to PDF bytes.
 
     `base_url` is where relative URLs of the template are joined (default: the static
     origin, so `{% static %}` paths resolve); whatever it is, only the restricted fetcher
     fetches. `language` renders the template in that language (e.g. "fr" for French legal
-    documents), whatever the request's language."""
-    return _render(template_name, context, base_url, language)[0]
+    documents), whatever the request's language. `pdf_variant` asks WeasyPrint for a PDF
+    variant, e.g. "pdf/a-3b" for an invoice that embeds its Factur-X XML."""
+    return _render(template_name, context, base_url, language, pdf_variant)[0]
 
 
 def render_pdf_with_fetcher(template_name: str, context: dict, *, base_url: str | None = None,

@@ -1,0 +1,11 @@
+from invoicing.models.invoices import (  # noqa: F401
+    SERIES_PREFIX,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceLineUsage,
+    InvoiceSeries,
+    InvoiceState,
+)
+from invoicing.models.payments import Payment, PaymentMethod  # noqa: F401
+from invoicing.models.settings import InvoicingSettings  # noqa: F401

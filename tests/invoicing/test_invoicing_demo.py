@@ -1,0 +1,25 @@
+"""The demo issues last month's invoices: one paid, one partly paid, one overdue, one credit note."""
+
+from io import StringIO
+
+from django.core.management import call_command
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from invoicing.models import Invoice
+
+
+def test_seed_demo_issues_invoices_once(db):
+    call_command("seed_demo", stdout=StringIO())
+    today = timezone.localdate()
+    with scopes_disabled():
+        invoices = list(Invoice.objects.filter(kind="invoice").select_related("workspace"))
+        statuses = {i.workspace.slug: i.payment_status(today) for i in invoices}
+        assert {"cae-a", "cae-b", "scop-c", "scop-e"} <= set(statuses)
+        assert statuses["cae-a"] == "Paid" and statuses["cae-b"] == "Partly paid"
+        assert "Overdue" in statuses.values()
+        assert Invoice.objects.filter(kind="credit_note", state="issued").count() == 1
+        assert not Invoice.objects.filter(state="draft").exists()
+        count = Invoice.objects.count()
+        call_command("seed_demo", stdout=StringIO())
+        assert Invoice.objects.count() == count
