@@ -195,6 +195,13 @@ class _RowChecker:
         self.seen_nirs: dict[str, tuple[str, int]] = {}
         self.header_of = {key: table.header[index] for key, index in positions.items()}
         self.failed: set[str] = set()  # keys of the current row's cells that already have an error
+        # Cells parse.py reported (formulas, merged cells, error values), by row: already errors.
+        key_at = {index: key for key, index in positions.items()}
+        self.sheet_problems: dict[int, set[str]] = {}
+        for problem in table.problems:
+            if problem.col is not None and problem.row is not None:
+                key = key_at.get(problem.col - table.col_offset)
+                self.sheet_problems.setdefault(problem.row, set()).add(key or f"col{problem.col}")
         # Messages used on many rows, translated once.
         self.msg_required = _("This value is required.")
         self.msg_statut = _("Required: cadre or non_cadre.")
@@ -214,7 +221,7 @@ class _RowChecker:
 
     def check(self, number: int, cells: list) -> ParsedRow | None:
         before = self.log.count
-        self.failed = set()
+        self.failed = set(self.sheet_problems.get(number, ()))
         length = len(cells)
         if self.unnamed or length > self.width:
             self._stray_cells(number, cells)
@@ -310,7 +317,8 @@ class _RowChecker:
                 "The exit date %(date)s is before the entry date.") % {"date": _day(exit_date)})
 
         hours, gross = v.get("heures"), v.get("salaire_brut")
-        if hours and gross is not None and ctx.smic_hourly is not None:
+        if hours and gross is not None and ctx.smic_hourly is not None \
+                and not self._had_error(number, "heures") and not self._had_error(number, "salaire_brut"):
             minimum = (ctx.smic_hourly * (hours - HOURS_ROUNDING)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
             if gross < minimum:
                 hourly = (gross / hours).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -320,7 +328,7 @@ class _RowChecker:
                     "gross": _money(gross), "hours": _money(hours), "hourly": _money(hourly),
                     "smic": _money(ctx.smic_hourly), "minimum": _money(minimum)})
 
-        if self.log.count != before:
+        if self.log.count != before or self.failed:
             return None
         return ParsedRow(
             row=number, matricule=matricule, last_name=v.get("nom") or "", first_name=v.get("prenom") or "", nir=nir,
@@ -392,7 +400,7 @@ def validate_table(table: Table, ctx: ImportContext, *, on_row: Callable[[Parsed
     _report_problems(table, log)
     totals = _Totals()
     new_rows: list[dict] = []
-    new_count = row_count = 0
+    new_count = row_count = valid_count = 0
     if not fatal:
         checker = _RowChecker(table, ctx, log, positions, unnamed)
         total = max(table.total_rows, 1)
@@ -402,6 +410,7 @@ def validate_table(table: Table, ctx: ImportContext, *, on_row: Callable[[Parsed
                 parsed = checker.check(number, cells)
                 if parsed is None:
                     continue
+                valid_count += 1
                 totals.add(parsed)
                 if parsed.known is None:
                     new_count += 1
@@ -418,7 +427,7 @@ def validate_table(table: Table, ctx: ImportContext, *, on_row: Callable[[Parsed
             log.add(row=table.header_row + 1, column="", code="no_rows",
                     message=_("The file has a header row but no data."))
     preview = {
-        "row_count": row_count, **totals.as_dict(), "new_entrepreneurs": new_rows, "new_count": new_count,
+        "row_count": row_count, "valid_count": valid_count, **totals.as_dict(), "new_entrepreneurs": new_rows, "new_count": new_count,
         "known_count": row_count - new_count, "error_count": log.count,
         "errors_truncated": log.count > len(log.items),
         "smic_hourly": str(ctx.smic_hourly) if ctx.smic_hourly is not None else None,

@@ -37,6 +37,14 @@ def stage_label(stage: str) -> str:
         return str(PeriodStage(stage).label)
 
 
+def month_title(period: datetime.date) -> str:
+    """The month's dossier title, in French as the dossiers are: "Paie de novembre 2026",
+    "Paie d'octobre 2026" (elision before a vowel)."""
+    with translation.override("fr"):
+        label = date_format(period, "F Y")
+    return f"Paie d'{label}" if label[:1].lower() in "aeiouy" else f"Paie de {label}"
+
+
 def first_of_month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
@@ -55,10 +63,22 @@ def payroll_period_open(*, actor, workspace: Workspace, period: datetime.date) -
     payroll_period, created = PayrollPeriod.objects.get_or_create(workspace=workspace, period=period)
     if created:
         audit_record(actor=actor, workspace=workspace, action="payroll.period_open", obj=payroll_period)
-        label = date_format(period, "F Y")
-        dossier_open(actor=actor, workspace=workspace, service="payroll", kind="monthly_submission",
-                     title=f"Paie {label}", subject=payroll_period, due_date=_due_date(period),
-                     stage=stage_label(payroll_period.stage))
+        title = month_title(period)
+        # One dossier per workspace and month: a dossier opened by hand for this month (same
+        # title, not yet linked to a period) becomes the period's dossier instead of a twin.
+        orphan = (Dossier.objects.filter(workspace=workspace, service="payroll", kind="monthly_submission",
+                                         title=title, object_id__isnull=True).order_by("pk").first())
+        if orphan is not None:
+            from django.contrib.contenttypes.models import ContentType
+
+            orphan.content_type = ContentType.objects.get_for_model(PayrollPeriod)
+            orphan.object_id = payroll_period.pk
+            orphan.stage = stage_label(payroll_period.stage)
+            orphan.save(update_fields=["content_type", "object_id", "stage", "updated_at"])
+        else:
+            dossier_open(actor=actor, workspace=workspace, service="payroll", kind="monthly_submission",
+                         title=title, subject=payroll_period, due_date=_due_date(period),
+                         stage=stage_label(payroll_period.stage))
     return payroll_period
 
 

@@ -134,6 +134,10 @@ def period_approve(request: HttpRequest, workspace: str, pk: int) -> HttpRespons
     actor = request.actor
     actor.require(Perm.PAYROLL_APPROVE)
     payroll_period = get_payroll_period(actor, pk)
+    if request.POST.get("confirm") != "1":
+        # Approving locks the month for good: the form asks the partner to tick a confirmation.
+        messages.error(request, _("Tick the confirmation box to approve: approving locks the month."))
+        return _to_period(workspace, pk)
     try:
         payroll_period_approve(actor=request.user, payroll_period=payroll_period)
     except (PayrollRunError, PeriodLocked):

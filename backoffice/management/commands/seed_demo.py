@@ -160,12 +160,10 @@ class Command(BaseCommand):
         staff = User.objects.get(email="support@mutualise.test")
         payroll = User.objects.get(email="paie@mutualise.test")
         plan = [
-            ("cae-a", "payroll", "monthly_submission", "Paie de novembre 2026", DossierStatus.NEW, None, 5),
             ("cae-a", "training", "funding_request", "Formation CACES — AKTO", DossierStatus.IN_PROGRESS, staff, -3),
-            ("cae-b", "payroll", "monthly_submission", "Paie d'octobre 2026", DossierStatus.WAITING_CLIENT, payroll, -10),
             ("cae-b", "training", "funding_request", "Formation amiante SS4 — Constructys", DossierStatus.IN_PROGRESS, payroll, 12),
-            ("cae-d", "payroll", "monthly_submission", "Paie de septembre 2026", DossierStatus.DONE, payroll, -40),
             ("cae-d", "training", "funding_request", "Formation gestion — OPCO EP", DossierStatus.CANCELLED, None, None),
+            ("cae-d", "training", "funding_request", "Formation comptabilité — AKTO", DossierStatus.DONE, payroll, -40),
             ("scop-c", "alumni", "alumni_followup", "Déclaration de CA 2026", DossierStatus.NEW, None, 20),
             ("scop-e", "alumni", "alumni_followup", "Souscription de parts", DossierStatus.IN_PROGRESS, staff, 2),
         ]
