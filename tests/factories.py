@@ -376,3 +376,54 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
         token = super()._create(model_class, *args, **kwargs)
         token.raw = raw
         return token
+
+
+# --- hostile spreadsheets (issue 6): every path that reads a spreadsheet tests these ---------
+
+def raw_xlsx(sheet_data: str, *, dimension: str | None = None, header: tuple[str, ...] = ("matricule", "nom")) -> bytes:
+    """A minimal hand-written xlsx (no library would write what an attacker writes): a header
+    row of inline strings, then `sheet_data` (raw XML inside <sheetData>)."""
+    import io
+    import zipfile
+
+    cells = "".join(f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{h}</t></is></c>' for i, h in enumerate(header))
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+             f'spreadsheetml/2006/main">{dim}<sheetData><row r="1">{cells}</row>{sheet_data}</sheetData></worksheet>')
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
+        'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
+        'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="Feuil1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+        'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.'
+        'org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": sheet,
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in parts.items():
+            zf.writestr(name, text)
+    return out.getvalue()
+
+
+# (id, xlsx bytes): one far coordinate each, in every form the pre-scan must bound.
+FAR_CELL_XLSX = [
+    ("cell-XFD1048576", raw_xlsx('<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')),
+    ("cell-CV1000000", raw_xlsx('<row r="1000000"><c r="CV1000000"><v>1</v></c></row>')),
+    ("column-XFD-row-2", raw_xlsx('<row r="2"><c r="XFD2"><v>1</v></c></row>')),
+    ("lower-case-ref", raw_xlsx('<row r="2"><c r="xfd2"><v>1</v></c></row>')),
+    ("single-quoted-ref", raw_xlsx("<row r='2'><c r='XFD2'><v>1</v></c></row>")),
+    ("entity-in-ref", raw_xlsx('<row r="2"><c r="&#88;FD2"><v>1</v></c></row>')),
+    ("row-only", raw_xlsx('<row r="1048576"><c><v>1</v></c></row>')),
+    ("cells-without-ref", raw_xlsx("<row>" + "<c><v>1</v></c>" * 300 + "</row>")),
+    ("dimension-only", raw_xlsx('<row r="2"><c r="A2"><v>1</v></c></row>', dimension="A1:XFD1048576")),
+]

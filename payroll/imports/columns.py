@@ -29,6 +29,8 @@ from django.utils.translation import gettext_lazy
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import nir as std_nir
 
+from backoffice.spreadsheets import column_letter, is_blank
+
 # Kinds of cell.
 TEXT, NIR, STATUS, MONEY, HOURS, RATE, DATE = "text", "nir", "status", "money", "hours", "rate", "date"
 
@@ -92,6 +94,15 @@ COLUMNS: tuple[Column, ...] = (
     Column("date_entree", DATE, gettext_lazy("Optional: entry date of a new entrepreneur (dd/mm/yyyy); the first "
                                              "day of the month otherwise."),
            required_header=False, aliases=("date_d_entree", "entry_date")),
+    Column("date_sortie", DATE, gettext_lazy("Optional: last day of the contract when the entrepreneur leaves "
+                                             "during this month (dd/mm/yyyy)."),
+           required_header=False, aliases=("date_de_sortie", "date_fin_contrat", "exit_date")),
+    Column("heures_absence", HOURS, gettext_lazy("Optional: unpaid absence hours in the month (unpaid leave, "
+                                                 "unpaid sick days…)."),
+           required_header=False, aliases=("heures_d_absence", "absence_non_remuneree", "absence_hours")),
+    Column("date_naissance", DATE, gettext_lazy("Birth date (dd/mm/yyyy). Required for a new employee number: "
+                                                "the DSN needs it."),
+           required_header=False, aliases=("date_de_naissance", "naissance", "birth_date")),
 )
 BY_KEY = {c.key: c for c in COLUMNS}
 REQUIRED_HEADERS = tuple(c.key for c in COLUMNS if c.required_header)
@@ -116,16 +127,6 @@ def column_for_header(header: object) -> str | None:
     return _HEADER_NAMES.get(normalise(header))
 
 
-def column_letter(index: int) -> str:
-    """0 → "A", 25 → "Z", 26 → "AA" (for messages about unnamed columns)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 # --- cell readers ---------------------------------------------------------------------------
 # Each takes the raw cell (str from csv; str/float/int/bool/date/datetime/time/timedelta from
 # calamine; "" or None when empty) and returns the value or raises CellError.
@@ -137,10 +138,6 @@ class CellError(ValueError):
         super().__init__(message)
         self.message = message
         self.code = code
-
-
-def is_blank(raw: object) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
 def _describe(raw: object) -> str:

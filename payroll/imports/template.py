@@ -23,8 +23,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from backoffice.spreadsheets import MAX_ROWS
 from payroll.imports import columns as C
-from payroll.imports.parse import MAX_ROWS
 
 SHEET_TITLE = "Paie"
 _INJECTION_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

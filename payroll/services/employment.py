@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -31,13 +30,14 @@ from django.utils.translation import gettext as _
 from backoffice.models import Entrepreneur, Workspace
 from backoffice.services.audit import audit_record, diff_fields, snapshot
 from backoffice.services.entrepreneurs import redact_personal_ids
+from backoffice.spreadsheets import FileRejected, extension_of, load_dataset
 from backoffice.validators import compact_iban
 from payroll.models import Employment
 from payroll.models.employment import ContractType, PayStatus
 from payroll.selectors.people import entrepreneurs_by_matricule
 
 EMPLOYMENT_FIELDS = ["contract_type", "is_associate", "status", "contractual_hours", "job_title", "classification",
-                     "start_date", "end_date", "iban", "contribution_rate"]
+                     "fixed_term", "start_date", "end_date", "iban", "contribution_rate"]
 HOURS_MAX = Decimal("400")
 
 
@@ -140,7 +140,6 @@ COLUMN_FIELD = {"contrat": "contract_type", "associe": "is_associate", "statut":
                 "date_fin": "end_date", "iban": "iban", "taux_contribution": "contribution_rate"}
 FIELD_COLUMN = {v: k for k, v in COLUMN_FIELD.items()}
 MAX_ROWS = 5000
-MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # a 20 MB xlsx never legitimately inflates past this
 
 _TRUE = {"oui", "o", "yes", "y", "vrai", "true", "1", "x"}
 _FALSE = {"non", "n", "no", "faux", "false", "0", ""}
@@ -180,43 +179,32 @@ def _header_key(value: Any) -> str:
     return "_".join(text.lower().replace("-", " ").split())
 
 
-def read_xlsx(upload) -> Iterable[tuple[int, dict[str, Any]]]:
+def read_xlsx(upload, *, name: str | None = None) -> Iterable[tuple[int, dict[str, Any]]]:
     """(row number, {column: raw cell value}) for every non-empty data row of the first sheet.
 
-    Raises ImportFileError for a file that cannot be read or lacks a column. Cells come as
-    python-calamine gives them (str, float, int, bool, date, datetime); `_cell_*` below turn
-    them into Decimal, never keeping a float."""
-    from python_calamine import CalamineError, CalamineWorkbook
-
+    The file is read by the project's bounded reader (backoffice.spreadsheets.load_dataset:
+    size, zip bomb, rows, far cells). Raises ImportFileError for a file that cannot be read or
+    lacks a column. Cells come as python-calamine gives them (str, float, int, bool, date,
+    datetime); `_cell_*` below turn them into Decimal, never keeping a float."""
+    name = name or str(getattr(upload, "name", "") or "") or "import.xlsx"
+    if extension_of(name) != "xlsx":
+        name = "import.xlsx"  # the upload form accepts only .xlsx; the content decides from here
     try:
-        upload.seek(0)
-        with zipfile.ZipFile(upload) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
-                raise ImportFileError(_("The file is too large once uncompressed."))
-        upload.seek(0)
-        workbook = CalamineWorkbook.from_filelike(upload)
-        rows = workbook.get_sheet_by_index(0).iter_rows()
-        header = next(rows, None)
-    except ImportFileError:
-        raise
-    except (zipfile.BadZipFile, CalamineError, ValueError, OSError) as exc:
-        raise ImportFileError(_("The file could not be read as an xlsx spreadsheet.")) from exc
-    if header is None:
-        raise ImportFileError(_("The spreadsheet is empty."))
-    keys = [_header_key(h) for h in header]
+        dataset = load_dataset(upload, name=name)
+    except FileRejected as exc:
+        raise ImportFileError(exc.message) from None
+    keys = [_header_key(h) for h in dataset.headers]
     missing = [c for c in COLUMNS if c not in keys]
     if missing:
         raise ImportFileError(_("Missing columns: %(columns)s. Expected: %(expected)s.") % {
             "columns": ", ".join(missing), "expected": ", ".join(COLUMNS)})
     index = {c: keys.index(c) for c in COLUMNS}
-    count = 0
-    for number, row in enumerate(rows, start=2):
-        values = {c: (row[i] if i < len(row) else "") for c, i in index.items()}
+    if len(dataset) > MAX_ROWS:
+        raise ImportFileError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
+    for number, row in zip(dataset.row_numbers, dataset, strict=True):
+        values = {c: row[i] for c, i in index.items()}
         if all(v in ("", None) for v in values.values()):
             continue
-        count += 1
-        if count > MAX_ROWS:
-            raise ImportFileError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
         yield number, values
 
 

@@ -40,9 +40,9 @@ from backoffice.models.api import hash_token
 from backoffice.roles import Perm
 from backoffice.services.audit import audit_record
 from backoffice.services.documents import document_upload
+from backoffice.spreadsheets import ACCEPTED, FileRejected
 from backoffice.tenancy import Actor, staff_wide
 from backoffice.uploads import check_upload
-from payroll.imports.parse import ACCEPTED, FileRejected
 from payroll.imports.template import build_template
 from payroll.imports.validate import ImportResult, ParsedRow, rejected_result, validate_file
 from payroll.models import (
@@ -294,7 +294,8 @@ class _LineWriter:
         ws = self.workspace
         source = f"payroll submission {self.submission.period.period:%Y-%m} v{self.submission.version}"
         new = [Entrepreneur(workspace=ws, matricule=r.matricule, last_name=r.last_name, first_name=r.first_name,
-                            nir=r.nir, entry_date=r.entry_date) for r in rows if r.known is None]
+                            nir=r.nir, entry_date=r.entry_date, birth_date=r.birth_date)
+               for r in rows if r.known is None]
         ids: dict[str, int] = {r.matricule: r.known.pk for r in rows if r.known is not None}
         if new:
             created = Entrepreneur.objects.bulk_create(new, batch_size=BATCH_SIZE)
@@ -337,7 +338,8 @@ class _LineWriter:
             SubmissionLine(workspace=ws, submission=self.submission, entrepreneur_id=ids[r.matricule],
                            row_number=r.row, status=r.status, hours=r.hours, gross_salary=r.gross_salary,
                            bonuses=r.bonuses, reimbursed_expenses=r.reimbursed_expenses, revenue=r.revenue,
-                           pas_rate=r.pas_rate, target_employer_cost=r.target_employer_cost, target_net=r.target_net)
+                           pas_rate=r.pas_rate, target_employer_cost=r.target_employer_cost, target_net=r.target_net,
+                           exit_date=r.exit_date, absence_hours=r.absence_hours)
             for r in rows], batch_size=BATCH_SIZE)
         self.stats["lines"] += len(rows)
 

@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from backoffice.roles import Perm
+from backoffice.spreadsheets import MAX_ROWS
 from backoffice.views.entrepreneurs import no_store
 from payroll.imports.columns import parse_period
-from payroll.imports.parse import MAX_ROWS
 from payroll.models import SubmissionState
 from payroll.selectors.people import require_payroll_workspace
 from payroll.selectors.submissions import (

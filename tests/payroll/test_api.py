@@ -143,3 +143,13 @@ def test_the_openapi_schema_is_published_and_the_cdn_docs_page_is_not(client):
             f"{BASE}/payroll/submissions/{{submission_id}}/confirm"} <= set(paths)
     assert "bearer" in str(schema.json()["components"]["securitySchemes"]).lower()
     assert client.get(f"{BASE}/docs").status_code == 404
+
+
+def test_a_far_cell_through_the_api_ends_failed_not_validating(api, django_capture_on_commit_callbacks):
+    """Issue 6: the API submission with a far cell stayed "validating" for ever."""
+    from tests.factories import FAR_CELL_XLSX
+
+    with django_capture_on_commit_callbacks(execute=True):
+        body = post_file(api, FAR_CELL_XLSX[0][1]).json()
+    status = api.get(body["status_url"]).json()
+    assert status["state"] == "failed" and status["errors"][0]["code"] == "too_far"

@@ -19,7 +19,7 @@ from backoffice.models import AuditEntry
 from payroll.models import Employment
 from payroll.services.employment import COLUMNS, employment_import, read_xlsx
 from tests.conftest import login
-from tests.factories import EntrepreneurFactory, PayrollEmploymentFactory
+from tests.factories import FAR_CELL_XLSX, EntrepreneurFactory, PayrollEmploymentFactory
 
 IBAN = "FR7630006000011234567890189"
 
@@ -195,3 +195,17 @@ def test_management_command_checks_then_imports(world, tmp_path):
         call_command("import_employment", "--workspace", "cae-a", str(bad))
     with pytest.raises(CommandError, match="not a CAE"):
         call_command("import_employment", "--workspace", "scop-c", str(path))
+
+
+@pytest.mark.parametrize("content", [c for _, c in FAR_CELL_XLSX], ids=[i for i, _ in FAR_CELL_XLSX])
+def test_a_far_cell_is_refused_and_nothing_is_written(world, monkeypatch, content):
+    """Issue 6: the employment import reads through the bounded reader too."""
+    from python_calamine import CalamineWorkbook
+
+    monkeypatch.setattr(CalamineWorkbook, "from_path", lambda *a, **k: pytest.fail("calamine saw a far cell"))
+    people(world.partner_a, "A-1")
+    response = post(login(world.users["partner_a"]), SimpleUploadedFile("salaries.xlsx", content))
+    report = response.context["report"]
+    assert response.status_code == 200 and not report.written
+    assert [(e.row, e.column) for e in report.errors] == [(0, "")] and "CV" in report.errors[0].message
+    assert employments(world.partner_a) == {}

@@ -13,11 +13,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scope
 from openpyxl import Workbook
 
+from backoffice import spreadsheets as parse
 from backoffice.models import Entrepreneur
-from payroll.imports import parse
 from payroll.models import MonthlySubmission, SubmissionLine, SubmissionState
 from payroll.services import submissions as services
-from tests.factories import SUBMISSION_HEADERS, make_nir, submission_csv, submission_row, submission_xlsx
+from tests.factories import (
+    FAR_CELL_XLSX,
+    SUBMISSION_HEADERS,
+    make_nir,
+    submission_csv,
+    submission_row,
+    submission_xlsx,
+)
 
 PERIOD = datetime.date(2026, 1, 1)
 
@@ -218,3 +225,14 @@ def test_a_csv_with_a_broken_record(send, nothing_written):
         csv.field_size_limit(131072)
     assert submission.state in (SubmissionState.FAILED, SubmissionState.INVALID)
     assert any(e["code"] == "bad_csv" and e["row"] == 4 for e in submission.errors)
+
+
+@pytest.mark.parametrize("content", [c for _, c in FAR_CELL_XLSX], ids=[i for i, _ in FAR_CELL_XLSX])
+def test_a_far_cell_is_refused_before_calamine_reads_it(send, monkeypatch, nothing_written, content):
+    """Issue 6: one cell at XFD1048576 in a 5 KB file made calamine ask for 549 GB."""
+    from python_calamine import CalamineWorkbook
+
+    monkeypatch.setattr(CalamineWorkbook, "from_path", lambda *a, **k: pytest.fail("calamine saw a far cell"))
+    submission = send(content)
+    assert submission.state == SubmissionState.FAILED
+    assert [e["code"] for e in submission.errors] == ["too_far"]

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from backoffice.spreadsheets import FileRejected, open_table
 from payroll.imports import columns as C
-from payroll.imports.parse import FileRejected, open_table
 from payroll.imports.template import TemplateRow, build_template
 from payroll.imports.validate import ImportContext, KnownEntrepreneur, validate_file
 from tests.factories import make_nir, submission_csv, submission_row, submission_xlsx

@@ -1,0 +1,99 @@
+"""The one bounded spreadsheet reader (backoffice/spreadsheets.py, issue 6 §1): every far
+coordinate is refused by the streaming pre-scan, before calamine sizes a grid from it, and
+load_dataset gives django-import-export users a tablib.Dataset of what passed."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from backoffice import spreadsheets
+from backoffice.spreadsheets import FileRejected, load_dataset
+from tests.factories import FAR_CELL_XLSX, raw_xlsx, submission_xlsx
+
+
+@pytest.fixture
+def calamine_never_called(monkeypatch):
+    """A far cell must be refused before calamine opens the file."""
+    from python_calamine import CalamineWorkbook
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("calamine opened a file the pre-scan should have refused")
+    monkeypatch.setattr(CalamineWorkbook, "from_path", refuse)
+
+
+@pytest.mark.parametrize("content", [c for _, c in FAR_CELL_XLSX], ids=[i for i, _ in FAR_CELL_XLSX])
+def test_a_far_coordinate_is_refused_before_any_reader(tmp_path, calamine_never_called, content):
+    path = tmp_path / "paie.xlsx"
+    path.write_bytes(content)
+    assert len(content) < 5000
+    with pytest.raises(FileRejected) as exc:
+        load_dataset(path, name="paie.xlsx")
+    assert exc.value.code == "too_far"
+    assert "CV" in exc.value.message and "101" in exc.value.message  # says what is read
+
+
+def test_references_at_the_limits_are_read(tmp_path):
+    last = spreadsheets.column_letter(spreadsheets.MAX_COLUMNS - 1)  # CV
+    row = spreadsheets.max_row_number()
+    content = raw_xlsx(f'<row r="2"><c r="A2"><v>7</v></c><c r="{last}2"><v>8</v></c></row>'
+                       f'<row r="{row}"><c r="A{row}"><v>9</v></c></row>', dimension=f"A1:{last}{row}",
+                       header=("a",))
+    path = tmp_path / "ok.xlsx"
+    path.write_bytes(content)
+    with spreadsheets.open_table(path, name="ok.xlsx") as table:
+        rows = list(table.rows)
+    assert table.header == ["a"] and [(number, cells[0], cells[-1]) for number, cells in rows] == [
+        (2, 7.0, 8.0), (row, 9.0, "")]
+
+
+def test_leading_zeros_and_page_margins_are_not_mistaken_for_far_cells(tmp_path):
+    # `header="0.3"` ends in r="…" and a reference may be written with leading zeros.
+    content = raw_xlsx('<row r="2"><c r="A002"><v>7</v></c></row>', header=("a",)).replace(
+        b"</sheetData>", b'</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" '
+                         b'header="0.3" footer="0.3"/>')
+    path = tmp_path / "ok.xlsx"
+    path.write_bytes(content)
+    assert load_dataset(path, name="ok.xlsx")[0] == (7.0,)
+
+
+def test_load_dataset_from_an_upload_in_memory():
+    rows = [{"matricule": "N1", "nom": "Dupont", "date": datetime.date(2026, 1, 5)}]
+    upload = SimpleUploadedFile("liste.xlsx", submission_xlsx(rows, headers=["matricule", "nom", "date"]))
+    dataset = load_dataset(upload, name=upload.name)
+    assert dataset.headers == ["matricule", "nom", "date"]
+    assert dataset.dict[0]["nom"] == "Dupont" and dataset.dict[0]["date"] in (datetime.date(2026, 1, 5),
+                                                                            datetime.datetime(2026, 1, 5))
+
+
+def test_load_dataset_reads_a_french_csv(tmp_path):
+    path = tmp_path / "liste.csv"
+    path.write_bytes("nom;montant\r\n\r\nÉlodie;1 234,50\r\n".encode("cp1252"))
+    dataset = load_dataset(path, name="liste.csv")
+    assert dataset.headers == ["nom", "montant"] and dataset[0] == ("Élodie", "1 234,50")
+    assert dataset.row_numbers == [3]
+
+
+def test_load_dataset_refuses_a_value_without_a_header(tmp_path):
+    path = tmp_path / "liste.csv"
+    path.write_bytes(b"nom;montant\r\nA;1;surprise\r\n")
+    with pytest.raises(FileRejected, match="no header"):
+        load_dataset(path, name="liste.csv")
+
+
+@pytest.mark.parametrize("name, content", [("liste.xlsx", b"%PDF-1.4"), ("liste.ods", b"PK\x03\x04"),
+                                           ("liste.csv", b"")])
+def test_load_dataset_refuses_what_is_not_a_spreadsheet(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(FileRejected) as exc:
+        load_dataset(path, name=name)
+    assert exc.value.message
+
+
+def test_an_upload_over_the_limit_is_not_copied(settings):
+    settings.MAX_UPLOAD_BYTES = 1000
+    with pytest.raises(FileRejected, match="limit"):
+        load_dataset(SimpleUploadedFile("liste.csv", b"a;b\r\n" * 1000), name="liste.csv")
