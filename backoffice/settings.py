@@ -241,6 +241,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "invoicing.tasks.billing.send_invoice_reminders",
         "schedule": crontab(minute=30, hour=7),
     },
+    "alumni-contribution-reminders": {
+        "task": "alumni.tasks.send_contribution_reminders",
+        "schedule": 60 * 60 * 24,
+    },
 }
 
 if REDIS_URL:

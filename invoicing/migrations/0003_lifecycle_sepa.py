@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 ('source', models.CharField(blank=True, max_length=100, verbose_name='source')),
                 ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='status_events', to='invoicing.invoice')),
+                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_events', to='invoicing.invoice')),
                 ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='backoffice.workspace')),
             ],
             options={

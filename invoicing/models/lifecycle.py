@@ -30,7 +30,8 @@ class LifecycleStatus(models.TextChoices):
 
 class InvoiceStatusEvent(models.Model):
     workspace = models.ForeignKey("backoffice.Workspace", on_delete=models.PROTECT, related_name="+")
-    invoice = models.ForeignKey("invoicing.Invoice", on_delete=models.PROTECT, related_name="status_events")
+    # CASCADE so that deleting an invoice reaches the immutability trigger (which refuses it).
+    invoice = models.ForeignKey("invoicing.Invoice", on_delete=models.CASCADE, related_name="status_events")
     status = models.CharField(_("status"), max_length=3, choices=LifecycleStatus.choices)
     at = models.DateTimeField(_("date"))
     source = models.CharField(_("source"), max_length=100, blank=True)
