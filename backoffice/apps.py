@@ -6,3 +6,6 @@ class BackofficeConfig(AppConfig):
     name = "backoffice"
     verbose_name = _("Back office")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from backoffice import security  # noqa: F401  (registers the deployment checks)

@@ -38,6 +38,9 @@ class Perm(str, Enum):
     API_TOKEN_MANAGE = "api_token.manage"          # create/revoke the workspace's API tokens
     INVOICE_VIEW = "invoice.view"                  # a workspace's issued invoices, their PDFs and payments
     INVOICE_MANAGE = "invoice.manage"              # billing runs, drafts, issuing, credit notes, payments, exports
+    TRAINING_VIEW = "training.view"                # sessions open to the workspace, its enrolments and requests
+    TRAINING_ENROL = "training.enrol"              # enrol its entrepreneurs, open/submit/cancel its requests
+    TRAINING_MANAGE = "training.manage"            # reference data, sessions, every request move (host staff)
     ALUMNI_VIEW = "alumni.view"                    # the alumni portal, declarations, contributions ledger
     ALUMNI_DECLARE = "alumni.declare"              # declare revenue, request a service (alumni manager)
     ALUMNI_MANAGE = "alumni.manage"                # alumni companies' follow-up, corrections (host staff)
@@ -64,19 +67,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
                                                 Perm.PAYROLL_VIEW, Perm.PAYROLL_RUN, Perm.PAYROLL_SETTINGS_MANAGE,
                                                 Perm.PAYROLL_SIMULATE, Perm.RATES_MANAGE, Perm.PAYROLL_SUBMIT,
                                                 Perm.API_TOKEN_MANAGE, Perm.INVOICE_MANAGE, Perm.ALUMNI_MANAGE, Perm.ALUMNI_DECLARE,
-                                                Perm.SHARES_MANAGE}),
+                                                Perm.SHARES_MANAGE, Perm.TRAINING_VIEW, Perm.TRAINING_ENROL,
+                                                Perm.TRAINING_MANAGE}),
     # Payroll officers need NIR and IBAN to run payroll and the monthly declaration.
     Role.PAYROLL_OFFICER: frozenset(_STAFF_COMMON | {Perm.PERSONAL_ID_REVEAL, Perm.PAYROLL_VIEW, Perm.PAYROLL_RUN,
                                                      Perm.PAYROLL_SETTINGS_MANAGE, Perm.PAYROLL_SIMULATE,
                                                      Perm.RATES_MANAGE, Perm.PAYROLL_SUBMIT}),
-    Role.TRAINING_OFFICER: frozenset(_STAFF_COMMON),
+    Role.TRAINING_OFFICER: frozenset(_STAFF_COMMON | {Perm.TRAINING_VIEW, Perm.TRAINING_ENROL, Perm.TRAINING_MANAGE}),
     Role.ALUMNI_OFFICER: frozenset(_STAFF_COMMON | {Perm.ALUMNI_MANAGE, Perm.ALUMNI_DECLARE, Perm.SHARES_MANAGE}),
     # A partner manager keeps its own people's data, so may read it in clear.
     Role.MANAGER: frozenset(_CLIENT_READ | {Perm.DOSSIER_COMMENT, Perm.DOCUMENT_UPLOAD, Perm.ENTREPRENEUR_EDIT,
                                             Perm.PERSONAL_ID_REVEAL, Perm.PAYROLL_VIEW, Perm.PAYROLL_APPROVE,
                                             Perm.PAYROLL_SIMULATE, Perm.PAYROLL_SUBMIT, Perm.API_TOKEN_MANAGE,
-                                            Perm.ALUMNI_DECLARE, Perm.DIRECTORY_MANAGE, Perm.SHARES_MANAGE}),
-    Role.VIEWER: frozenset(_CLIENT_READ | {Perm.PAYROLL_VIEW}),
+                                            Perm.ALUMNI_DECLARE, Perm.DIRECTORY_MANAGE, Perm.SHARES_MANAGE,
+                                            Perm.TRAINING_VIEW, Perm.TRAINING_ENROL}),
+    Role.VIEWER: frozenset(_CLIENT_READ | {Perm.PAYROLL_VIEW, Perm.TRAINING_VIEW}),
 }
 
 

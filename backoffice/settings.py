@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "backoffice.security.RequestBodyLimitMiddleware",
+    "backoffice.storage.FilesRemovedOnRollbackMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -99,6 +101,12 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # SQLite (the demo default): a transaction takes the write lock when it begins and waits for
+    # it up to MUTUALISE_SQLITE_TIMEOUT seconds, so parallel posts queue instead of failing with
+    # "database is locked" (select_for_update does nothing on SQLite).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE", "timeout": env_int("MUTUALISE_SQLITE_TIMEOUT", 20, minimum=1)})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "backoffice.User"
@@ -128,6 +136,10 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind N trusted reverse proxies, the client is the Nth address from the right of
+# X-Forwarded-For (each proxy appends the address it received from); 0: REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("MUTUALISE_TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "backoffice.security.client_ip"
 
 # Sessions expire after two idle hours and when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 2 * 60 * 60, minimum=60)
@@ -201,6 +213,14 @@ STORAGES = {
 MEDIA_URL = None
 MAX_UPLOAD_BYTES = env_int("MUTUALISE_MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads go to a temporary file, not memory
+# A request announcing a body over this is answered 413 before any byte of it is read
+# (backoffice.security.RequestBodyLimitMiddleware): the upload limit plus room for the form.
+MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 1024 * 1024
+# User spreadsheets are first loaded in a child process capped at this much address space and
+# time (backoffice/spreadsheets.py: guarded_load); 0 turns the ceiling off.
+SPREADSHEET_MEMORY_MB = env_int("MUTUALISE_SPREADSHEET_MEMORY_MB", 1024, minimum=0)
+SPREADSHEET_SECONDS = env_int("MUTUALISE_SPREADSHEET_SECONDS", 120, minimum=1)
 FILE_UPLOAD_PERMISSIONS = 0o600
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -225,6 +245,16 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# A worker child that grew past this (after a task) is replaced: what slipped past the
+# spreadsheet ceiling cannot leave a bloated worker behind. 0 turns it off.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("MUTUALISE_WORKER_MAX_MEMORY_MB", 1536, minimum=0) * 1024 or None
+# A broker outage must not hang a request: publishing fails fast, and the caller says so.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 3, "max_retries": 1}
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 3
+
 from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
@@ -241,6 +271,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "invoicing.tasks.billing.send_invoice_reminders",
         "schedule": crontab(minute=30, hour=7),
     },
+    # Work whose task never ran (broker outage after a commit, a killed worker) is queued again.
+    "requeue-stuck-work": {"task": "payroll.tasks.sweep.requeue_stuck", "schedule": 5 * 60},
+    "training-funding-reminders": {
+        "task": "training.tasks.reminders.send_training_reminders",
+        "schedule": 60 * 60 * 24,
+    },
     "alumni-contribution-reminders": {
         "task": "alumni.tasks.send_contribution_reminders",
         "schedule": 60 * 60 * 24,
@@ -248,7 +284,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Short socket timeouts: with Redis down a page waits at most ~1 s on the cache, never 19 s.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -473,6 +473,72 @@ def _scan_rare(scan: _Scan, buffer: bytes, limit: int, cell_open: bytes) -> None
             scan.add("error_value", _attrs(match.group(3)).get(b"r", b"").decode("ascii", "replace"))
 
 
+# --- the memory ceiling -------------------------------------------------------------------------
+# Whatever slips through the pre-scan fails alone: calamine first loads the sheet in a child
+# interpreter whose address space is capped (RLIMIT_AS) and whose time is capped; only when it
+# succeeds does the calling process (a Celery worker, or the web process in eager mode) load it.
+# A Rust allocation failure aborts the child, never the caller. The cost is one more load of the
+# sheet (bench/spreadsheets.py prints it) — paid for a ceiling that holds whatever the file is.
+
+_GUARD = """
+import json, resource, sys
+limit = int(sys.argv[2])
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+try:
+    from python_calamine import CalamineError, CalamineWorkbook
+    sheet = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0)
+    rows = sheet.height  # loading the sheet is what costs memory; rows are converted one by one later
+except MemoryError:
+    sys.exit(4)
+except Exception:
+    sys.exit(3)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # includes the forking parent's peak on Linux
+try:
+    with open("/proc/self/status") as status:  # VmHWM: this process's own peak, since exec
+        peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+except (OSError, StopIteration, ValueError):
+    pass
+print(json.dumps({"rows": rows, "maxrss_kb": peak}))
+"""
+
+
+@dataclass
+class GuardReport:
+    rows: int
+    maxrss_kb: int
+    seconds: float
+
+
+def guarded_load(path: str | Path) -> GuardReport | None:
+    """Load the workbook's first sheet with calamine in a child process capped at
+    settings.SPREADSHEET_MEMORY_MB of address space and SPREADSHEET_SECONDS of time.
+    FileRejected when it fails; None when the ceiling is off (SPREADSHEET_MEMORY_MB = 0)."""
+    import json
+    import subprocess
+    import sys
+    import time
+
+    limit_mb = settings.SPREADSHEET_MEMORY_MB
+    if not limit_mb:
+        return None
+    started = time.monotonic()
+    try:
+        done = subprocess.run([sys.executable, "-I", "-c", _GUARD, str(path), str(limit_mb * 1024 * 1024)],
+                              capture_output=True, timeout=settings.SPREADSHEET_SECONDS, check=False)
+    except subprocess.TimeoutExpired:
+        raise FileRejected(_("Reading this workbook takes too long (over %(seconds)s seconds); it was not read. "
+                             "Split the file.") % {"seconds": settings.SPREADSHEET_SECONDS}, code="too_slow") from None
+    if done.returncode == 3:
+        raise FileRejected(_("This Excel workbook cannot be read (damaged, protected or not really .xlsx)."),
+                           code="not_a_spreadsheet")
+    if done.returncode != 0:
+        raise FileRejected(_("Reading this workbook would take more than %(limit)s of memory; it was not read. "
+                             "Delete the empty rows and columns beyond the data, or split the file.") % {
+            "limit": filesizeformat(limit_mb * 1024 * 1024)}, code="too_much_memory")
+    figures = json.loads(done.stdout)
+    return GuardReport(rows=figures["rows"], maxrss_kb=figures["maxrss_kb"], seconds=time.monotonic() - started)
+
+
 @contextmanager
 def _open_xlsx(path: Path) -> Iterator[Table]:
     from python_calamine import CalamineError, CalamineWorkbook
@@ -484,6 +550,7 @@ def _open_xlsx(path: Path) -> Iterator[Table]:
             scan = _scan_sheet(zf, member)
     except zipfile.BadZipFile:
         raise FileRejected(_("This Excel workbook is damaged and cannot be read."), code="not_a_spreadsheet") from None
+    guarded_load(path)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)

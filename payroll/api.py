@@ -14,6 +14,7 @@ disabled: it loads Swagger UI from a CDN, which the Content-Security-Policy forb
 from __future__ import annotations
 
 import datetime
+import logging
 from contextlib import contextmanager
 
 from django.http import Http404, HttpRequest
@@ -26,6 +27,7 @@ from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 
+from backoffice.queue import QueueUnavailable
 from payroll.imports.columns import parse_period
 from payroll.models import MonthlySubmission
 from payroll.services.periods import PeriodLocked
@@ -47,9 +49,18 @@ class TokenAuth(HttpBearer):
 
 
 class TokenRateThrottle(SimpleRateThrottle):
-    """At most TOKEN_RATE requests per token (Django's cache keeps the history)."""
+    """At most TOKEN_RATE requests per token (Django's cache keeps the history). With the cache
+    unreachable the throttle lets requests through (fails open, logged): an outage of Redis must
+    not turn every API call into a 500."""
 
     scope = "api_token"
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        try:
+            return super().allow_request(request)
+        except Exception:  # redis.ConnectionError, TimeoutError…: whatever the cache backend raises
+            logging.getLogger(__name__).warning("API throttle: cache unreachable, request allowed")
+            return True
 
     def __init__(self, rate: str = TOKEN_RATE):
         super().__init__(rate)
@@ -134,7 +145,7 @@ def _via(request: HttpRequest) -> str:
 
 
 @api.post("/payroll/submissions", url_name="submission_create",
-          response={202: SubmissionOut, 400: Problem, 409: Problem},
+          response={202: SubmissionOut, 400: Problem, 409: Problem, 503: Problem},
           summary="Send a month's data (xlsx or csv); it is checked in the background")
 def create_submission(request: HttpRequest, period: Form[str], file: File[UploadedFile]):
     """`period` is the month as YYYY-MM. Answers 202 at once with the new version; poll
@@ -152,6 +163,8 @@ def create_submission(request: HttpRequest, period: Form[str], file: File[Upload
             return Status(409, {"detail": locked_message(month)})
         except SubmissionRefused as exc:
             return Status(400, {"detail": exc.message})
+        except QueueUnavailable as exc:
+            return Status(503, {"detail": exc.message})
         submission = _get(workspace, submission.pk)  # with no broker the check has already run
         return Status(202, _out(request, submission))
 

@@ -75,3 +75,14 @@ def clients(world) -> dict[str, Client]:
     out = {name: login(user) for name, user in world.users.items()}
     out["anonymous"] = Client()
     return out
+
+
+@pytest.fixture(autouse=True)
+def _forget_uncommitted_files():
+    """A test's transaction never commits (no on_commit): the files it wrote stay "pending" in
+    backoffice.storage; forget them so a later transactional test does not delete them."""
+    from backoffice import storage
+
+    storage._local.pending = []
+    yield
+    storage._local.pending = []

@@ -35,3 +35,10 @@ elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # to an empty folder that holds nothing, so the live server serves no private file either.
 MEDIA_URL = "/_live-server-media-empty/"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="mutualise-test-empty-media-")
+
+# The spreadsheet memory ceiling starts a child interpreter per xlsx read (~0.2 s): off for the
+# suite's hundreds of reads, on in the tests that exercise it (tests/backoffice/test_spreadsheets.py).
+SPREADSHEET_MEMORY_MB = 0
+# seed_demo runs only in demo mode (issue 6 §3); the suite seeds demo data in many tests.
+# tests/backoffice/test_deploy_safety.py checks the refusal with DEMO_MODE off.
+DEMO_MODE = True

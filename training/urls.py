@@ -1,3 +1,17 @@
-"""URLs of the training app, under /w/<workspace>/training/ (filled in by its issue)."""
+"""URLs of the training app under /w/<workspace>/training/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from training.views import workspace as views
+
+urlpatterns = [
+    path("", views.sessions, name="training_home"),
+    path("sessions/<int:pk>/", views.session_detail, name="training_session"),
+    path("sessions/<int:pk>/enrol/", views.session_enrol, name="training_session_enrol"),
+    path("sessions/<int:pk>/request/", views.request_new, name="training_request_new"),
+    path("requests/", views.requests, name="training_requests"),
+    path("requests/<int:pk>/", views.request_detail, name="training_request"),
+    path("requests/<int:pk>/move/", views.request_move, name="training_request_move"),
+    path("requests/<int:pk>/attendance/", views.request_attendance, name="training_request_attendance"),
+    path("requests/<int:pk>/documents/", views.request_documents, name="training_request_documents"),
+]

@@ -11,6 +11,7 @@ from django.db import transaction
 from backoffice.models import Document, Dossier, Workspace
 from backoffice.models.documents import DocumentKind
 from backoffice.services.audit import audit_record
+from backoffice.storage import track_written
 from backoffice.uploads import check_upload
 
 
@@ -39,6 +40,7 @@ def document_upload(*, actor, workspace: Workspace, upload, title: str = "", dos
         internal=internal, uploaded_by=actor,
     )
     document.file.save(upload.name, upload, save=False)
+    track_written(document.file.storage, document.file.name)
     document.save()
     audit_record(actor=actor, workspace=workspace, action="document.upload", obj=document,
                  changes={"size": document.size, "dossier": str(dossier) if dossier else None})
@@ -57,6 +59,7 @@ def document_store_generated(*, workspace: Workspace, filename: str, content: by
         internal=internal, uploaded_by=actor,
     )
     document.file.save(filename, ContentFile(content), save=False)
+    track_written(document.file.storage, document.file.name)
     document.save()
     audit_record(actor=actor, workspace=workspace, action="document.generate", obj=document)
     return document
@@ -89,6 +92,7 @@ def documents_store_generated(*, workspace: Workspace, files: list[GeneratedFile
             internal=internal, uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         document.file.save(generated.filename, ContentFile(generated.content), save=False)
+        track_written(document.file.storage, document.file.name)
         documents.append(document)
     Document.objects.bulk_create(documents)
     audit_record(actor=actor, workspace=workspace, action="document.generate_batch", obj=None,

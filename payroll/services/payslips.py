@@ -30,6 +30,7 @@ from django_scopes import scope
 
 from backoffice.models import Document, Workspace
 from backoffice.pdf import fr_number, render_typst_pdf
+from backoffice.queue import enqueue, require_queue
 from backoffice.services.audit import audit_record
 from backoffice.services.documents import GeneratedFile, document_store_generated, documents_store_generated
 from payroll.engine.rates import BLOCKS
@@ -412,17 +413,18 @@ def payslips_render_start(*, actor, payroll_period: PayrollPeriod) -> PayrollRun
     run = PayrollRun.objects.select_for_update().filter(period=payroll_period).first()
     if run is None:
         raise ValueError("this month has not been computed")
+    require_queue()  # QueueUnavailable: the run is not left "queued" with no task behind it
     run.pdf_state, run.pdf_progress = "queued", 0
     run.save(update_fields=["pdf_state", "pdf_progress"])
     audit_record(actor=actor, workspace=payroll_period.workspace, action="payroll.payslips_render_start", obj=run)
     workspace_id, period, user_id = payroll_period.workspace_id, payroll_period.period.isoformat(), \
         getattr(actor, "pk", None)
 
-    def enqueue():  # runs after commit, possibly outside the request's scope
+    def send():  # runs after commit, possibly outside the request's scope
         result = render_payslips.delay(workspace_id, period, user_id)
         with scope(workspace=payroll_period.workspace):
             PayrollRun.objects.filter(pk=run.pk).update(pdf_task_id=result.id or "")
 
-    transaction.on_commit(enqueue)
+    transaction.on_commit(lambda: enqueue(send, what=f"the payslip PDFs of run {run.pk}"))
     return run
 

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from backoffice.models import ApiToken, AuditEntry, Document, Entrepreneur, Workspace
 from backoffice.models.api import hash_token
+from backoffice.queue import enqueue, require_queue
 from backoffice.roles import Perm
 from backoffice.services.audit import audit_record
 from backoffice.services.documents import document_upload
@@ -153,6 +154,8 @@ def submission_upload(*, actor, workspace: Workspace, period: datetime.date, upl
         check_upload(upload, allowed=ACCEPTED)
     except ValidationError as exc:
         raise SubmissionRefused(" ".join(exc.messages)) from None
+    if queue_validation:
+        require_queue()  # QueueUnavailable before anything is superseded or stored
     payroll_period = payroll_period_open(actor=actor, workspace=workspace, period=period)
     payroll_period = PayrollPeriod.objects.select_for_update().get(pk=payroll_period.pk)
     if payroll_period.is_locked:
@@ -189,7 +192,9 @@ def submission_upload(*, actor, workspace: Workspace, period: datetime.date, upl
 def queue_submission_validation(submission: MonthlySubmission) -> None:
     from payroll.tasks.submissions import validate_submission
 
-    validate_submission.apply_async(args=(submission.pk, submission.workspace_id), task_id=submission.task_id)
+    enqueue(lambda: validate_submission.apply_async(args=(submission.pk, submission.workspace_id),
+                                                    task_id=submission.task_id),
+            what=f"the check of submission {submission.pk}")
 
 
 # --- validation -------------------------------------------------------------------------------

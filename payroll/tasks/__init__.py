@@ -1,2 +1,2 @@
 """Payroll background tasks (Celery autodiscovers `payroll.tasks`); one module per topic."""
-from payroll.tasks import runs, submissions  # noqa: F401
+from payroll.tasks import runs, submissions, sweep  # noqa: F401

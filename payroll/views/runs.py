@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from backoffice.queue import QueueUnavailable
 from backoffice.roles import Perm
 from backoffice.services import documents as document_services
 from payroll.models import PeriodStage
@@ -114,6 +115,8 @@ def period_render(request: HttpRequest, workspace: str, pk: int) -> HttpResponse
         payslips_render_start(actor=request.user, payroll_period=payroll_period)
     except ValueError:
         messages.error(request, _("Compute the month before rendering its payslips."))
+    except QueueUnavailable as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(request, _("Payslip PDFs are being generated."))
     return _to_period(workspace, pk)

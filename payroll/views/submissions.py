@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from backoffice.queue import QueueUnavailable
 from backoffice.roles import Perm
 from backoffice.spreadsheets import MAX_ROWS
 from backoffice.views.entrepreneurs import no_store
@@ -92,7 +93,7 @@ def submission_new(request: HttpRequest, workspace: str) -> HttpResponse:
                                            upload=form.cleaned_data["file"])
         except PeriodLocked:
             form.add_error(None, locked_message(period))
-        except SubmissionRefused as exc:
+        except (SubmissionRefused, QueueUnavailable) as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Version %(version)d received.") % {"version": submission.version})

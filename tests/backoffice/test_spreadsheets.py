@@ -97,3 +97,55 @@ def test_an_upload_over_the_limit_is_not_copied(settings):
     settings.MAX_UPLOAD_BYTES = 1000
     with pytest.raises(FileRejected, match="limit"):
         load_dataset(SimpleUploadedFile("liste.csv", b"a;b\r\n" * 1000), name="liste.csv")
+
+
+# --- the memory ceiling (guarded_load) -------------------------------------------------------
+
+# One cell at the last row and column that the pre-scan allows: calamine's dense grid of
+# 101,001 × 100 cells takes ~330 MB (bench/spreadsheets.py), over a ceiling of 150 MB.
+HEAVY = raw_xlsx('<row r="101001"><c r="CV101001"><v>1</v></c></row>', header=("matricule",))
+
+
+def test_a_sheet_over_the_memory_ceiling_fails_in_its_child_only(tmp_path, settings):
+    settings.SPREADSHEET_MEMORY_MB = 150
+    path = tmp_path / "lourd.xlsx"
+    path.write_bytes(HEAVY)
+    with pytest.raises(FileRejected) as exc:
+        load_dataset(path, name="lourd.xlsx")
+    assert exc.value.code == "too_much_memory" and "150" in exc.value.message
+
+
+def test_a_normal_sheet_passes_the_ceiling_and_reports_its_peak(tmp_path, settings):
+    settings.SPREADSHEET_MEMORY_MB = 150
+    path = tmp_path / "ok.xlsx"
+    path.write_bytes(submission_xlsx([{"matricule": "N1", "nom": "Dupont"}], headers=["matricule", "nom"]))
+    report = spreadsheets.guarded_load(path)
+    assert report.rows == 2 and 0 < report.maxrss_kb < 150 * 1024
+    assert load_dataset(path, name="ok.xlsx")[0] == ("N1", "Dupont")
+
+
+def test_a_damaged_workbook_that_passes_the_scan_is_refused_by_the_child(tmp_path, settings):
+    settings.SPREADSHEET_MEMORY_MB = 300
+    path = tmp_path / "casse.xlsx"
+    path.write_bytes(raw_xlsx('<row r="2"><c r="A2" t="s"><v>99</v></c></row>'))  # no shared strings part
+    with pytest.raises(FileRejected) as exc:
+        load_dataset(path, name="casse.xlsx")
+    assert exc.value.code == "not_a_spreadsheet"
+
+
+def test_an_over_limit_submission_ends_failed_not_validating(world, settings, django_capture_on_commit_callbacks):
+    """The validation task's parse over the ceiling becomes a clean "failed" version."""
+    from django_scopes import scope
+
+    from payroll.models import SubmissionState
+    from payroll.services import submissions as services
+
+    settings.SPREADSHEET_MEMORY_MB = 150
+    with scope(workspace=world.partner_a), django_capture_on_commit_callbacks(execute=True):
+        submission = services.submission_upload(actor=None, workspace=world.partner_a,
+                                                period=datetime.date(2026, 1, 1),
+                                                upload=SimpleUploadedFile("paie.xlsx", HEAVY))
+    with scope(workspace=world.partner_a):
+        submission.refresh_from_db()
+    assert submission.state == SubmissionState.FAILED
+    assert [e["code"] for e in submission.errors] == ["too_much_memory"]

@@ -79,6 +79,12 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        from django.conf import settings
+        from django.core.management.base import CommandError
+
+        if not getattr(settings, "DEMO_MODE", False):
+            raise CommandError("seed_demo creates accounts whose password is 'demo': it runs only in demo mode "
+                               "(MUTUALISE_DEMO=1). Never on a real instance.")
         with staff_wide("seeding creates rows in every demo workspace"):
             workspaces = self._workspaces()
             self._accounts(workspaces)

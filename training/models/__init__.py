@@ -1,0 +1,8 @@
+from training.models.funding import Attendance, Enrolment, FundingRequest, FundingRequestEvent, RequestState
+from training.models.reference import Course, DayCount, Modality, Opco, PriceBasis, TrainingBody
+from training.models.sessions import HalfDay, Session, Slot
+
+__all__ = [
+    "Attendance", "Course", "DayCount", "Enrolment", "FundingRequest", "FundingRequestEvent", "HalfDay", "Modality",
+    "Opco", "PriceBasis", "RequestState", "Session", "Slot", "TrainingBody",
+]
