@@ -9,3 +9,9 @@ class BackofficeConfig(AppConfig):
 
     def ready(self) -> None:
         from backoffice import security  # noqa: F401  (registers the deployment checks)
+
+        # Each installed app's `ui` module registers its menus, status colours and audit labels
+        # (backoffice/interface.py); imported by name, so backoffice never imports a business app.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("ui")

@@ -119,14 +119,20 @@ def _day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def audit_action_choices() -> list[tuple[str, str]]:
+    from backoffice.interface import audit_action_label, audit_registered_actions
+
+    return sorted(((a, audit_action_label(a)) for a in audit_registered_actions()), key=lambda c: c[1])
+
+
 class AuditFilter(django_filters.FilterSet):
     """The audit trail for staff. Date bounds are whole local days, compared on the indexed
     timestamp itself (not on its date part)."""
 
     workspace = django_filters.ModelChoiceFilter(label=_("Workspace"), queryset=Workspace.objects.order_by("name"),
                                                  to_field_name="slug", empty_label=_("All"))
-    action = django_filters.CharFilter(label=_("Action"), lookup_expr="startswith",
-                                       widget=forms.TextInput(attrs={"placeholder": "dossier.status"}))
+    # The registered actions in words (backoffice/interface.py), never their code names.
+    action = django_filters.ChoiceFilter(label=_("Action"), choices=audit_action_choices, empty_label=_("All"))
     actor = django_filters.CharFilter(label=_("Who"), method="filter_actor",
                                       widget=forms.TextInput(attrs={"placeholder": _("e-mail or name")}))
     date_from = django_filters.DateFilter(label=_("From"), method="filter_from", widget=_DATE)

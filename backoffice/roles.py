@@ -36,8 +36,6 @@ class Perm(str, Enum):
     RATES_MANAGE = "payroll.rates"                 # the shared rate tables (staff area; audited)
     PAYROLL_SUBMIT = "payroll.submit"              # upload and confirm a month's data (monthly submission)
     API_TOKEN_MANAGE = "api_token.manage"          # create/revoke the workspace's API tokens
-    INVOICE_VIEW = "invoice.view"                  # a workspace's issued invoices, their PDFs and payments
-    INVOICE_MANAGE = "invoice.manage"              # billing runs, drafts, issuing, credit notes, payments, exports
     TRAINING_VIEW = "training.view"                # sessions open to the workspace, its enrolments and requests
     TRAINING_ENROL = "training.enrol"              # enrol its entrepreneurs, open/submit/cancel its requests
     TRAINING_MANAGE = "training.manage"            # reference data, sessions, every request move (host staff)
@@ -46,6 +44,8 @@ class Perm(str, Enum):
     ALUMNI_MANAGE = "alumni.manage"                # alumni companies' follow-up, corrections (host staff)
     DIRECTORY_USE = "directory.use"                # search the network directory, send contact requests
     DIRECTORY_MANAGE = "directory.manage"          # join/withdraw the workspace, edit its profiles
+    INVOICE_VIEW = "invoice.view"                  # a workspace's issued invoices, their PDFs and payments
+    INVOICE_MANAGE = "invoice.manage"              # billing runs, drafts, issuing, credit notes, payments, exports
     SHARES_VIEW = "shares.view"                    # the workspace's share register and its own holdings
     SHARES_MANAGE = "shares.manage"                # record movements, holders, issuer settings, general meetings
 
@@ -55,7 +55,7 @@ CLIENT_ROLES = frozenset({Role.MANAGER, Role.VIEWER})
 
 _CLIENT_READ = {
     Perm.WORKSPACE_VIEW, Perm.AGREEMENT_VIEW, Perm.DOSSIER_VIEW, Perm.DOCUMENT_VIEW, Perm.ENTREPRENEUR_VIEW,
-    Perm.INVOICE_VIEW, Perm.ALUMNI_VIEW, Perm.DIRECTORY_USE, Perm.SHARES_VIEW,
+    Perm.ALUMNI_VIEW, Perm.DIRECTORY_USE, Perm.SHARES_VIEW, Perm.INVOICE_VIEW,
 }
 _STAFF_COMMON = _CLIENT_READ | {
     Perm.STAFF_AREA, Perm.USAGE_VIEW, Perm.DOSSIER_COMMENT, Perm.DOSSIER_MANAGE, Perm.DOCUMENT_UPLOAD,
@@ -66,9 +66,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.HOST_ADMIN: frozenset(_STAFF_COMMON | {Perm.WORKSPACE_MANAGE, Perm.AGREEMENT_MANAGE, Perm.PERSONAL_ID_REVEAL,
                                                 Perm.PAYROLL_VIEW, Perm.PAYROLL_RUN, Perm.PAYROLL_SETTINGS_MANAGE,
                                                 Perm.PAYROLL_SIMULATE, Perm.RATES_MANAGE, Perm.PAYROLL_SUBMIT,
-                                                Perm.API_TOKEN_MANAGE, Perm.INVOICE_MANAGE, Perm.ALUMNI_MANAGE, Perm.ALUMNI_DECLARE,
-                                                Perm.SHARES_MANAGE, Perm.TRAINING_VIEW, Perm.TRAINING_ENROL,
-                                                Perm.TRAINING_MANAGE}),
+                                                Perm.API_TOKEN_MANAGE, Perm.SHARES_MANAGE, Perm.TRAINING_VIEW,
+                                                Perm.TRAINING_ENROL, Perm.TRAINING_MANAGE, Perm.ALUMNI_MANAGE,
+                                                Perm.ALUMNI_DECLARE, Perm.INVOICE_MANAGE}),
     # Payroll officers need NIR and IBAN to run payroll and the monthly declaration.
     Role.PAYROLL_OFFICER: frozenset(_STAFF_COMMON | {Perm.PERSONAL_ID_REVEAL, Perm.PAYROLL_VIEW, Perm.PAYROLL_RUN,
                                                      Perm.PAYROLL_SETTINGS_MANAGE, Perm.PAYROLL_SIMULATE,
@@ -79,8 +79,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.MANAGER: frozenset(_CLIENT_READ | {Perm.DOSSIER_COMMENT, Perm.DOCUMENT_UPLOAD, Perm.ENTREPRENEUR_EDIT,
                                             Perm.PERSONAL_ID_REVEAL, Perm.PAYROLL_VIEW, Perm.PAYROLL_APPROVE,
                                             Perm.PAYROLL_SIMULATE, Perm.PAYROLL_SUBMIT, Perm.API_TOKEN_MANAGE,
-                                            Perm.ALUMNI_DECLARE, Perm.DIRECTORY_MANAGE, Perm.SHARES_MANAGE,
-                                            Perm.TRAINING_VIEW, Perm.TRAINING_ENROL}),
+                                            Perm.SHARES_MANAGE, Perm.TRAINING_VIEW, Perm.TRAINING_ENROL,
+                                            Perm.ALUMNI_DECLARE, Perm.DIRECTORY_MANAGE}),
     Role.VIEWER: frozenset(_CLIENT_READ | {Perm.PAYROLL_VIEW, Perm.TRAINING_VIEW}),
 }
 

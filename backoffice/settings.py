@@ -254,22 +254,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_REDIS_SOCKET_TIMEOUT = 3
-
 from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
     "dossier-overdue-reminders": {
         "task": "backoffice.tasks.send_overdue_reminders",
         "schedule": 60 * 60 * 24,
-    },
-    # invoicing: last month's usage → draft invoices, on the 1st at 6:00 (invoicing/tasks/billing.py).
-    "invoicing-monthly-billing-run": {
-        "task": "invoicing.tasks.billing.monthly_billing_run",
-        "schedule": crontab(minute=0, hour=6, day_of_month=1),
-    },
-    "invoicing-overdue-reminders": {
-        "task": "invoicing.tasks.billing.send_invoice_reminders",
-        "schedule": crontab(minute=30, hour=7),
     },
     # Work whose task never ran (broker outage after a commit, a killed worker) is queued again.
     "requeue-stuck-work": {"task": "payroll.tasks.sweep.requeue_stuck", "schedule": 5 * 60},
@@ -280,6 +270,15 @@ CELERY_BEAT_SCHEDULE = {
     "alumni-contribution-reminders": {
         "task": "alumni.tasks.send_contribution_reminders",
         "schedule": 60 * 60 * 24,
+    },
+    # invoicing: last month's usage → draft invoices, on the 1st at 6:00 (invoicing/tasks/billing.py).
+    "invoicing-monthly-billing-run": {
+        "task": "invoicing.tasks.billing.monthly_billing_run",
+        "schedule": crontab(minute=0, hour=6, day_of_month=1),
+    },
+    "invoicing-overdue-reminders": {
+        "task": "invoicing.tasks.billing.send_invoice_reminders",
+        "schedule": crontab(minute=30, hour=7),
     },
 }
 

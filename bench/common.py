@@ -15,9 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def setup_django() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+    import logging
+
     import django
 
     django.setup()
+    logging.getLogger("axes").setLevel(logging.WARNING)  # one INFO line per bench login otherwise
 
 
 @contextlib.contextmanager

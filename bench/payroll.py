@@ -11,7 +11,9 @@ Sections:
 4. payroll run and payslip PDFs (PDF time as a ratio to an empty page of Typst, the payslip's
    engine, and of WeasyPrint, in the same run; pages per payslip);
 5. queries per page for the submission and payslip lists (constant in the number of rows);
-6. peak memory of a 100,000-row xlsx import, in a child process.
+6. peak memory of a 100,000-row xlsx import, in a fresh child process (its own peak, VmHWM);
+7. the staff audit trail with 500,000 entries: page 1, page 2,000 (keyset), the object search,
+   against COUNT + OFFSET paging in the same run; the workspace home's queries.
 """
 
 from __future__ import annotations
@@ -147,7 +149,7 @@ def build_federation(n_workspaces: int, per_workspace: int, *, slug: str = "cae"
     return staff, workspaces
 
 
-def federation_files(workspaces, per_workspace: int, *, offset: int = 0) -> dict[int, bytes]:
+def federation_files(workspaces, per_workspace: int, *, offset: int = 0, small_last: bool = True) -> dict[int, bytes]:
     from tests.factories import submission_row, submission_xlsx
 
     rnd = random.Random(3)
@@ -162,18 +164,19 @@ def federation_files(workspaces, per_workspace: int, *, offset: int = 0) -> dict
                                        salaire_brut=f"{rnd.randint(1900, 9000)},{rnd.randint(0, 99):02d}",
                                        frais_rembourses="12,50", chiffre_affaires_ht=f"{rnd.randint(2000, 20000)}",
                                        taux_pas="3,5"))
-        if w == len(workspaces) - 1 and len(workspaces) > 1:
+        if small_last and w == len(workspaces) - 1 and len(workspaces) > 1:
             rows = rows[:8]  # one small CAE, to compare queries per page with a large one
         files[ws.pk] = submission_xlsx(rows)
     return files
 
 
-def bench_import(staff, workspaces, files, label: str) -> None:
+def bench_import(staff, workspaces, files, label: str, *, import_export: bool = True) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import transaction
     from django_scopes import scope
 
     from backoffice.models import Document, Entrepreneur
-    from payroll.models import MonthlySubmission, PayrollPeriod, SubmissionLine
+    from payroll.models import Employment, MonthlySubmission, PayrollPeriod, SubmissionLine
     from payroll.services.submissions import submission_import
 
     print(f"\n3. Import end to end: {label}")
@@ -208,12 +211,25 @@ def bench_import(staff, workspaces, files, label: str) -> None:
         objects = [SubmissionLine(**{**line, "id": None, "submission_id": submissions[line["workspace_id"]].pk})
                    for line in lines]
         assert len(people) >= len(objects)
-        with Timer() as bare:
-            SubmissionLine.objects.bulk_create(objects, batch_size=1000)
-    report("bare bulk_create of the same rows", f"{bare.seconds:.2f} s = {rows / bare.seconds:,.0f} rows/s")
-    report("ratio ours / bulk_create (goal ≤ 3×): first month, next month",
-           f"{ours.seconds / bare.seconds:.1f}×, {steady.seconds / bare.seconds:.1f}×")
+        # The first month also creates each person's employment record: the floor includes them.
+        employments = [Employment(**{**e, "id": None}) for e in
+                       Employment.objects.filter(workspace__in=workspaces).values()]
+        with transaction.atomic():
+            Employment.objects.filter(workspace__in=workspaces).delete()  # restored by the rollback below
+            with Timer() as bare_employments:
+                Employment.objects.bulk_create(employments, batch_size=1000)
+            with Timer() as bare_lines:
+                SubmissionLine.objects.bulk_create(objects, batch_size=1000)
+            transaction.set_rollback(True)
+    bare = bare_employments.seconds + bare_lines.seconds
+    report(f"bare bulk_create of the same rows + {len(employments):,} employments (first month's floor)",
+           f"{bare:.2f} s = {rows / bare:,.0f} rows/s (lines alone {bare_lines.seconds:.2f} s)")
+    report("ratio ours / bulk_create (goal ≤ 3×): first month (lines + employments)",
+           f"{ours.seconds / bare:.1f}×")
+    report("ratio ours / bulk_create: next month (lines alone)", f"{steady.seconds / bare_lines.seconds:.1f}×")
 
+    if not import_export:
+        return
     # django-import-export's default per-row import of the same files.
     import tablib
     from import_export import fields, resources, widgets
@@ -291,21 +307,29 @@ def bench_run_and_pdf(staff, workspaces) -> None:
     report("re-run of 10 workspaces (nothing changed)", f"{again.seconds:.2f} s")
 
     # Empty pages of both engines, in this run: each engine's fixed cost of a document.
+    import time
+
     import typst
 
     from backoffice.pdf import _typst_fonts
 
     n_empty = 20
     HTML(string="<html><body></body></html>").write_pdf()  # warm-up
+    cpu = time.process_time()
     with Timer() as empty:
         for _ in range(n_empty):
             HTML(string="<html><body></body></html>").write_pdf()
+    cpu_empty = (time.process_time() - cpu) / n_empty
     per_empty = empty.seconds / n_empty
-    empty_typst = typst.Compiler(b'#set page(paper: "a4")', font_paths=_typst_fonts())
+    empty_path = Path(tempfile.mkdtemp()) / "empty.typ"
+    empty_path.write_text('#set page(paper: "a4")\n')
+    empty_typst = typst.Compiler(empty_path, root=empty_path.parent, font_paths=_typst_fonts())
     empty_typst.compile(format="pdf")  # warm-up
+    cpu = time.process_time()
     with Timer() as empty_t:
         for _ in range(n_empty):
             empty_typst.compile(format="pdf", sys_inputs={"n": str(_)})
+    cpu_empty_typst = (time.process_time() - cpu) / n_empty
     per_empty_typst = empty_t.seconds / n_empty
 
     from pypdf import PdfReader
@@ -332,22 +356,28 @@ def bench_run_and_pdf(staff, workspaces) -> None:
                                     payment_day=day)
                     for p in Payslip.objects.filter(run__period=period).select_related("entrepreneur")
                     .prefetch_related("lines")]
+        cpu = time.process_time()
         with Timer() as alone:
             for content in contents:
                 payslip_pdf(content)
+        cpu_alone = (time.process_time() - cpu) / len(contents)
         pages = [len(PdfReader(d.file.path).pages) for d in
                  Document.objects.filter(pk__in=Payslip.objects.filter(run__period=period).values("pdf_id"))]
     per_payslip = pdf.seconds / max(outcome.rendered, 1)
     per_alone = alone.seconds / len(contents)
     report(f"payslip PDFs of one workspace ({outcome.rendered} rendered, stored, zip included)",
            f"{pdf.seconds:.2f} s = {per_payslip * 1000:.1f} ms per payslip")
-    report("payslip PDF alone (Typst, no storage)", f"{per_alone * 1000:.1f} ms")
-    report("empty page: Typst / WeasyPrint", f"{per_empty_typst * 1000:.1f} ms / {per_empty * 1000:.1f} ms")
+    report("payslip PDF alone (Typst, no storage): wall / CPU", f"{per_alone * 1000:.1f} ms / {cpu_alone * 1000:.1f} ms")
+    report("empty page, wall: Typst / WeasyPrint", f"{per_empty_typst * 1000:.1f} ms / {per_empty * 1000:.1f} ms")
+    report("empty page, CPU: Typst / WeasyPrint", f"{cpu_empty_typst * 1000:.1f} ms / {cpu_empty * 1000:.1f} ms")
+    report("ratio payslip alone / empty page, CPU time (robust on a busy machine): Typst / WeasyPrint",
+           f"{cpu_alone / cpu_empty_typst:.1f}× / {cpu_alone / cpu_empty:.2f}×")
     report("ratio payslip (stored) / empty Typst page (goal ≤ 2.5×)", f"{per_payslip / per_empty_typst:.1f}×")
     report("ratio payslip (stored) / empty WeasyPrint page (goal ≤ 2.5×)", f"{per_payslip / per_empty:.2f}×")
     report("payslips on one page (goal 100 %)", f"{sum(1 for n in pages if n == 1) * 100 / len(pages):.0f} % "
            f"of {len(pages)} (most pages: {max(pages)})")
-    report("12,000 payslips at this rate, 2 workers (goal ≤ 5 min)", f"{12_000 * per_payslip / 2 / 60:.1f} min")
+    report("12,000 payslips at this rate, 2 workers (goal ≤ 5 min)", f"{12_000 * per_payslip / 2 / 60:.1f} min "
+           f"(at the PDF's CPU time alone: {12_000 * cpu_alone / 2 / 60:.1f} min)")
     report("second render of the same month (nothing changed)", f"{pdf_again.seconds:.2f} s")
 
 
@@ -381,6 +411,89 @@ def bench_queries(staff, workspaces) -> None:
             assert response.status_code == 200, response.status_code
             counts.append(f"{len(queries)} queries for {sizes[ws.pk]} payslips")
         report(label, " vs ".join(counts))
+
+
+def bench_audit(n: int, staff, workspaces) -> None:
+    """The staff audit trail at a year's scale: keyset pages and the object search, against
+    the former COUNT + OFFSET paging in the same run; the workspace home's queries."""
+    import statistics
+
+    from django.conf import settings
+    from django.core.paginator import Paginator
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+    from django.utils import timezone
+    from django_scopes import scope, scopes_disabled
+
+    from backoffice.bulk import bulk_insert
+    from backoffice.models import AuditEntry
+    from backoffice.pagination import encode_cursor
+    from tests.conftest import login
+    from tests.factories import DossierFactory
+
+    print(f"\n7. Audit trail with {n:,} entries; workspace home")
+    start = timezone.now() - datetime.timedelta(days=365)
+    step = datetime.timedelta(days=365) / n
+    with Timer() as fill:
+        for chunk in range(0, n, 50_000):
+            bulk_insert(AuditEntry, [
+                {"workspace_id": workspaces[i % len(workspaces)].pk, "actor_id": staff.pk if i % 3 else None,
+                 "action": ("dossier.status", "payroll.payroll_run", "document.download")[i % 3],
+                 "object_type": "backoffice.dossier", "object_id": str(i),
+                 "object_repr": f"Paie {2025 + i % 2}-{1 + i % 12:02d} dossier {i}",
+                 "changes": {"status": ["new", "in_progress"]}, "created_at": start + step * i}
+                for i in range(chunk, min(n, chunk + 50_000))])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE backoffice_auditentry")
+    report("filling it (COPY)", f"{fill.seconds:.1f} s")
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = login(staff)
+    url = reverse("staff:audit")
+    deep = min(2000, n // 100)
+    with scopes_disabled():
+        edge = AuditEntry.objects.order_by("-created_at", "-pk").values_list("created_at", "pk")[
+            (deep - 1) * 100 - 1]
+    cursor = encode_cursor(*edge)
+
+    def timed(params) -> tuple[float, int]:
+        times = []
+        for _ in range(5):
+            with CaptureQueriesContext(connection) as queries, Timer() as t:
+                response = client.get(url, params)
+            assert response.status_code == 200
+            times.append(t.seconds)
+        return statistics.median(times), len(queries)
+
+    first, first_queries = timed({})
+    deep_page, deep_queries = timed({"after": cursor})
+    search, _ = timed({"object": "dossier 123456" if n > 123456 else "dossier 1234"})
+    report("page 1 (median of 5, whole view)", f"{first * 1000:.0f} ms, {first_queries} queries")
+    report(f"page {deep:,} by keyset (goal: as page 1)", f"{deep_page * 1000:.0f} ms, {deep_queries} queries")
+    report("object search (trigram index)", f"{search * 1000:.0f} ms")
+    with scopes_disabled(), Timer() as offset:  # the paging this page used before keyset
+        page = Paginator(AuditEntry.objects.order_by("-created_at", "-pk"), 100).page(deep)
+        list(page.object_list)
+    from backoffice.pagination import keyset_page
+
+    with scopes_disabled(), Timer() as keyset:
+        keyset_page(AuditEntry.objects.all(), after=cursor)
+    with scopes_disabled(), Timer() as searched:
+        list(AuditEntry.objects.filter(object_repr__icontains="dossier 1234").order_by("-created_at", "-pk")[:101])
+    report(f"page {deep:,}, query only: keyset / former COUNT + OFFSET",
+           f"{keyset.seconds * 1000:.1f} ms / {offset.seconds * 1000:.0f} ms")
+    report("object search, query only", f"{searched.seconds * 1000:.1f} ms")
+
+    small, big = workspaces[0], workspaces[1]
+    with scope(workspace=big):
+        for i in range(9):
+            DossierFactory(workspace=big, title=f"Bench {i}")
+    counts = []
+    for ws in (small, big):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("workspace_home", args=[ws.slug])).status_code == 200
+        counts.append(len(queries))
+    report("workspace home: queries with 1 / 10 open dossiers (constant)", f"{counts[0]} / {counts[1]}")
 
 
 def bench_memory_child(path: str, rows: int) -> None:
@@ -426,6 +539,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a small federation (for a smoke run)")
     parser.add_argument("--only", nargs="*", help="section numbers to run, e.g. --only 1 2")
+    parser.add_argument("--audit-entries", type=int, default=500_000,
+                        help="audit entries of section 7 at full scale (divided by 10 with --quick)")
+    parser.add_argument("--import-rows", type=int, default=None,
+                        help="rows of section 3's one-file import (default 12,000, or 1,200 with --quick)")
+    parser.add_argument("--no-import-export", action="store_true",
+                        help="skip the django-import-export comparison of section 3 (slow)")
     parser.add_argument("--memory-child", nargs=2, metavar=("FILE", "ROWS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     setup_django()
@@ -435,14 +554,14 @@ def main() -> None:
     from django.db import connection
 
     scale = 10 if args.quick else 1
-    sections = set(args.only or ["1", "2", "3", "4", "5", "6"])
+    sections = set(args.only or ["1", "2", "3", "4", "5", "6", "7"])
     print(f"Mutualise payroll bench — database: {connection.vendor}, scale 1/{scale}")
     with tempfile.TemporaryDirectory() as tmp:
         if "1" in sections:
             bench_parsing(100_000 // scale, Path(tmp))
         if "2" in sections:
             bench_engine(12_000 // scale)
-        if sections & {"3", "4", "5", "6"}:
+        if sections & {"3", "4", "5", "6", "7"}:
             from bench.common import throwaway_database
 
             with throwaway_database() as db_name:
@@ -451,18 +570,21 @@ def main() -> None:
                 print(f"\nFederation: {n_ws} workspaces × 80 entrepreneurs = {n_ws * 80:,} people")
                 if sections & {"3", "4", "5"}:
                     bench_import(staff, workspaces, federation_files(workspaces, 80),
-                                 f"{n_ws} CAEs, one 80-row xlsx each (fixed cost per file: storage, dossier, audit)")
+                                 f"{n_ws} CAEs, one 80-row xlsx each (fixed cost per file: storage, dossier, audit)",
+                                 import_export=not args.no_import_export)
                 if "3" in sections:
-                    big_rows = 12_000 // scale
+                    big_rows = args.import_rows or 12_000 // scale
                     _staff, big = build_federation(1, big_rows, slug="big", offset=1_000_000, staff=staff)
                     bench_import(staff, big, federation_files(big, big_rows, offset=1_000_000),
-                                 f"one CAE, one {big_rows:,}-row xlsx")
+                                 f"one CAE, one {big_rows:,}-row xlsx", import_export=not args.no_import_export)
                 if sections & {"4", "5"}:
                     bench_run_and_pdf(staff, workspaces)
                 if "5" in sections:
                     bench_queries(staff, workspaces)
                 if "6" in sections:
                     bench_memory(100_000 // scale, Path(tmp), db_name)
+                if "7" in sections:
+                    bench_audit(args.audit_entries // scale, staff, workspaces)
 
 
 if __name__ == "__main__":

@@ -2,9 +2,10 @@
 
 from django.urls import path
 
-from payroll.views import rates
+from payroll.views import dashboard, rates
 
 urlpatterns: list = [
+    path("", dashboard.payroll_dashboard, name="dashboard"),
     path("rates/", rates.rate_tables, name="rate_tables"),
     path("rates/new/", rates.rate_table_new, name="rate_table_new"),
     path("rates/<int:pk>/", rates.rate_table_detail, name="rate_table"),

@@ -29,7 +29,11 @@ class AuditEntry(models.Model):
             models.Index(fields=["workspace", "-created_at"]),
             # The dossier timeline reads one object's entries.
             models.Index(fields=["workspace", "object_type", "object_id"]),
+            # Keyset pages of the staff audit trail (backoffice/pagination.py): newest first, ties by id.
+            models.Index(fields=["-created_at", "-id"], name="audit_newest_first_idx"),
         ]
+        # The audit trail's object search (object_repr icontains) has a trigram index on
+        # PostgreSQL only: migration backoffice 0004 (not declared here, SQLite has none).
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"

@@ -4,8 +4,10 @@ dossier's timeline, and the audit trail made readable."""
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import (
     BooleanField,
@@ -25,9 +27,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from backoffice.interface import audit_action_label, audit_field_label, audit_value_label
 from backoffice.models import AuditEntry, Document, Dossier, DossierComment, DossierStatus
 from backoffice.models.agreements import Service
 from backoffice.models.dossiers import OPEN_STATUSES
+from backoffice.pdf import fr_number
 from backoffice.roles import Perm
 from backoffice.tenancy import Actor
 
@@ -125,43 +129,34 @@ TIMELINE_ACTIONS = ("dossier.open", "dossier.status", "dossier.assign", "dossier
 
 
 def action_label(action: str) -> str:
-    labels = {
-        "dossier.open": _("Dossier opened"),
-        "dossier.status": _("Status changed"),
-        "dossier.assign": _("Assignee changed"),
-        "dossier.due_date": _("Due date changed"),
-        "dossier.comment": _("Comment added"),
-        "document.upload": _("Document uploaded"),
-        "document.generate": _("Document generated"),
-        "document.generate_batch": _("Documents generated"),
-        "document.download": _("Document downloaded"),
-    }
-    return labels.get(action, action)
+    """The action in words: labels come from each app's ui.py (backoffice/interface.py)."""
+    return audit_action_label(action)
 
 
-def _field_label(name: str) -> str:
-    labels = {
-        "status": _("Status"), "stage": _("Stage"), "assignee": _("Assignee"), "due_date": _("Due date"),
-        "internal": _("Staff only"), "service": _("Service"), "kind": _("Kind"), "size": _("Size"),
-        "dossier": _("Dossier"), "count": _("Number"), "batch": _("Batch"), "documents": _("Documents"),
-    }
-    return labels.get(name, name.replace("_", " "))
+_DECIMAL = re.compile(r"^-?\d+\.\d+$")
 
 
-def _value_text(name: str, value) -> str:
+def _value_text(name: str, value, object_type: str = "") -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    label = audit_value_label(name, value, object_type) if isinstance(value, (str, int)) else None
+    if label is not None:
+        return label
     if name == "status" and value in DossierStatus.values:
         return str(DossierStatus(value).label)
     if name == "service" and value in Service.values:
         return str(Service(value).label)
-    if name.endswith("date") and isinstance(value, str):
+    if isinstance(value, str) and _DECIMAL.match(value):
+        return fr_number(Decimal(value), places=len(value.split(".")[1]))  # "2600.00" -> "2 600,00"
+    if (name.endswith("date") or name.endswith("_from")) and isinstance(value, str):
         try:
             return date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
         except ValueError:
             return value
+    if isinstance(value, list):
+        return ", ".join(_value_text(name, v, object_type) for v in value)
     return str(value)
 
 
@@ -180,9 +175,12 @@ def readable_changes(entry: AuditEntry) -> list[ChangeLine]:
         if isinstance(value, list) and len(value) == 2:
             if value[0] == value[1]:
                 continue
-            lines.append(ChangeLine(_field_label(name), _value_text(name, value[0]), _value_text(name, value[1])))
+            lines.append(ChangeLine(audit_field_label(name, entry.object_type),
+                                    _value_text(name, value[0], entry.object_type),
+                                    _value_text(name, value[1], entry.object_type)))
         else:
-            lines.append(ChangeLine(_field_label(name), None, _value_text(name, value)))
+            lines.append(ChangeLine(audit_field_label(name, entry.object_type), None,
+                                    _value_text(name, value, entry.object_type)))
     return lines
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 
 from backoffice.models import Document, Dossier, Workspace
@@ -24,6 +24,30 @@ def _sha256(upload) -> str:
     return digest.hexdigest()
 
 
+class _HashingFile(File):
+    """An upload whose SHA-256 is computed as the storage reads it: the file is read once."""
+
+    def __init__(self, upload):
+        super().__init__(upload, name=upload.name)
+        self.upload, self.digest, self.seen = upload, hashlib.sha256(), 0
+
+    @property
+    def size(self):
+        return self.upload.size
+
+    def chunks(self, chunk_size=None):
+        self.upload.seek(0)
+        source = self.upload.chunks(chunk_size) if hasattr(self.upload, "chunks") else super().chunks(chunk_size)
+        for chunk in source:
+            self.digest.update(chunk)
+            self.seen += len(chunk)
+            yield chunk
+
+    def sha256(self) -> str:
+        """The digest, if the storage read the whole file through `chunks`; else one more pass."""
+        return self.digest.hexdigest() if self.seen == self.upload.size else _sha256(self.upload)
+
+
 @transaction.atomic
 def document_upload(*, actor, workspace: Workspace, upload, title: str = "", dossier: Dossier | None = None,
                     internal: bool = False) -> Document:
@@ -36,11 +60,13 @@ def document_upload(*, actor, workspace: Workspace, upload, title: str = "", dos
     content_type = check_upload(upload)
     document = Document(
         workspace=workspace, dossier=dossier, kind=DocumentKind.UPLOAD, title=title or upload.name,
-        original_name=upload.name[:255], content_type=content_type, size=upload.size, sha256=_sha256(upload),
+        original_name=upload.name[:255], content_type=content_type, size=upload.size,
         internal=internal, uploaded_by=actor,
     )
-    document.file.save(upload.name, upload, save=False)
+    hashing = _HashingFile(upload)
+    document.file.save(upload.name, hashing, save=False)
     track_written(document.file.storage, document.file.name)
+    document.sha256 = hashing.sha256()
     document.save()
     audit_record(actor=actor, workspace=workspace, action="document.upload", obj=document,
                  changes={"size": document.size, "dossier": str(dossier) if dossier else None})

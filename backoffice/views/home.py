@@ -29,7 +29,7 @@ def workspace_home(request: HttpRequest, workspace: str) -> HttpResponse:
     actor.require(Perm.WORKSPACE_VIEW)
     ws = actor.workspace
     open_dossiers = (Dossier.objects.filter(workspace=ws, status__in=OPEN_STATUSES)
-                     .select_related("assignee").order_by("due_date")[:10])
+                     .select_related("assignee", "workspace").order_by("due_date")[:10])  # rows link by slug
     documents = Document.objects.filter(workspace=ws)
     if not actor.has(Perm.DOCUMENT_VIEW_INTERNAL):
         documents = documents.filter(internal=False)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils import timezone
 
 from backoffice.filters import AuditFilter
+from backoffice.interface import panels_for
 from backoffice.models import AuditEntry, Dossier, Workspace
 from backoffice.models.dossiers import OPEN_STATUSES
+from backoffice.pagination import keyset_page
 from backoffice.roles import Perm
 from backoffice.selectors.dossiers import action_label, readable_changes
 from backoffice.tenancy import staff_wide
@@ -35,7 +38,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for ws in workspaces:
             row = per_workspace.get(ws.pk, {})
             ws.n_open, ws.n_overdue = row.get("n_open", 0), row.get("n_overdue", 0)
-        return render(request, "backoffice/staff/dashboard.html", {"counts": counts, "workspaces": workspaces})
+    # Each app's panel (registered in its ui.py), e.g. the payroll officer's months.
+    panels = [mark_safe(render_to_string(panel.template, context, request=request))  # noqa: S308 (our templates)
+              for panel, context in panels_for(request.actor)]
+    return render(request, "backoffice/staff/dashboard.html",
+                  {"counts": counts, "workspaces": workspaces, "panels": panels})
 
 
 def audit_trail(request: HttpRequest) -> HttpResponse:
@@ -43,10 +50,10 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     request.actor.require(Perm.AUDIT_VIEW)
     with staff_wide("staff read the audit trail of every workspace"):
         filters = AuditFilter(request.GET, queryset=AuditEntry.objects.select_related("workspace", "actor"))
-        page = Paginator(filters.qs.order_by("-created_at", "-pk"), 100).get_page(request.GET.get("page"))
-        page.object_list = list(page.object_list)
+        # Keyset pages (backoffice/pagination.py): constant time deep in 500,000 entries, no COUNT.
+        page = keyset_page(filters.qs, after=request.GET.get("after"), before=request.GET.get("before"))
         for entry in page.object_list:
             entry.label = action_label(entry.action)
             entry.change_lines = readable_changes(entry)
         return render(request, "backoffice/staff/audit.html", {
-            "page": page, "filter": filters, "query": query_without(request.GET, "page")})
+            "page": page, "filter": filters, "query": query_without(request.GET, "after", "before", "page")})

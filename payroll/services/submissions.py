@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from backoffice.bulk import bulk_insert
 from backoffice.models import ApiToken, AuditEntry, Document, Entrepreneur, Workspace
 from backoffice.models.api import hash_token
 from backoffice.queue import enqueue, require_queue
@@ -215,10 +216,13 @@ class _Progress:
                 self.report(percent)
 
 
-def _read(submission: MonthlySubmission, *, on_row=None, on_progress=None) -> ImportResult:
+def _read(submission: MonthlySubmission, *, on_row=None, on_progress=None, verify: bool = True) -> ImportResult:
+    """Validate the stored file, streaming. `verify` first checks the stored bytes against the
+    hash taken at upload (the file may have waited in storage); `submission_import`, which
+    stored it in the same transaction, skips that second read."""
     ctx = import_context(workspace=submission.workspace, period=submission.period.period)
     with stored_file_path(submission.document) as path:
-        if _sha256(path) != submission.document.sha256:
+        if verify and _sha256(path) != submission.document.sha256:
             raise SubmissionRefused(_("The stored file does not match the one uploaded: upload it again."))
         return validate_file(path, name=submission.document.original_name, ctx=ctx, on_row=on_row,
                              on_progress=on_progress)
@@ -327,25 +331,27 @@ class _LineWriter:
         status_changes: dict[int, str] = {}
         for r in rows:
             if r.known is None or r.known.employment_pk is None:
-                employments.append(Employment(workspace=ws, entrepreneur_id=ids[r.matricule], status=r.status,
-                                              start_date=r.entry_date))
+                employments.append({"workspace_id": ws.pk, "entrepreneur_id": ids[r.matricule], "status": r.status,
+                                    "start_date": r.entry_date})
             elif r.known.employment_status != r.status:
                 status_changes[r.known.employment_pk] = r.status
         if employments:
-            Employment.objects.bulk_create(employments, batch_size=BATCH_SIZE)
+            bulk_insert(Employment, employments)
             self.stats["employments_created"] += len(employments)
         if status_changes:
             Employment.objects.bulk_update(
                 [Employment(pk=pk, status=status) for pk, status in status_changes.items()], ["status"])
             self.stats["employments_updated"] += len(status_changes)
 
-        SubmissionLine.objects.bulk_create([
-            SubmissionLine(workspace=ws, submission=self.submission, entrepreneur_id=ids[r.matricule],
-                           row_number=r.row, status=r.status, hours=r.hours, gross_salary=r.gross_salary,
-                           bonuses=r.bonuses, reimbursed_expenses=r.reimbursed_expenses, revenue=r.revenue,
-                           pas_rate=r.pas_rate, target_employer_cost=r.target_employer_cost, target_net=r.target_net,
-                           exit_date=r.exit_date, absence_hours=r.absence_hours)
-            for r in rows], batch_size=BATCH_SIZE)
+        # Plain dicts written by COPY on PostgreSQL (backoffice.bulk): no model instance per row.
+        submission_id = self.submission.pk
+        bulk_insert(SubmissionLine, [
+            {"workspace_id": ws.pk, "submission_id": submission_id, "entrepreneur_id": ids[r.matricule],
+             "row_number": r.row, "status": r.status, "hours": r.hours, "gross_salary": r.gross_salary,
+             "bonuses": r.bonuses, "reimbursed_expenses": r.reimbursed_expenses, "revenue": r.revenue,
+             "pas_rate": r.pas_rate, "target_employer_cost": r.target_employer_cost, "target_net": r.target_net,
+             "exit_date": r.exit_date, "absence_hours": r.absence_hours}
+            for r in rows])
         self.stats["lines"] += len(rows)
 
 
@@ -359,7 +365,7 @@ def _move_stage_after_confirm(*, actor, payroll_period: PayrollPeriod) -> None:
 
 
 @transaction.atomic
-def _confirm(*, actor, submission_id: int, via: str = "") -> MonthlySubmission:
+def _confirm(*, actor, submission_id: int, via: str = "", verify: bool = True) -> MonthlySubmission:
     submission = (MonthlySubmission.objects.select_for_update().select_related("workspace", "document")
                   .get(pk=submission_id))
     payroll_period = PayrollPeriod.objects.select_for_update().get(pk=submission.period_id)
@@ -373,7 +379,7 @@ def _confirm(*, actor, submission_id: int, via: str = "") -> MonthlySubmission:
             "state": submission.get_state_display()})
 
     writer = _LineWriter(actor=actor, submission=submission)
-    result = _read(submission, on_row=writer.add)
+    result = _read(submission, on_row=writer.add, verify=verify)
     if not result.ok:
         raise SubmissionInvalid(result)
     writer.flush()
@@ -425,7 +431,8 @@ def submission_import(*, actor, workspace: Workspace, period: datetime.date, upl
             submission = submission_upload(actor=actor, workspace=workspace, period=period, upload=upload,
                                            source="upload", via=via, queue_validation=False)
             MonthlySubmission.objects.filter(pk=submission.pk).update(state=SubmissionState.VALID)
-            return _confirm(actor=actor, submission_id=submission.pk, via=via)
+            # The file was hashed as it was stored, just above: read it once more only to import it.
+            return _confirm(actor=actor, submission_id=submission.pk, via=via, verify=False)
     except Exception:
         if submission is not None:
             submission.document.file.delete(save=False)

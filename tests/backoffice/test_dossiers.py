@@ -252,3 +252,23 @@ def test_dossier_page_queries_do_not_grow_with_its_history(world, dossier):
         response = client.get(url("dossier_detail", dossier))
     assert len(response.context["timeline"]) == 1 + 20 + 20
     assert len(many) == len(few)
+
+
+def test_workspace_home_queries_do_not_grow_with_open_dossiers(world):
+    """The home lists up to ten open dossiers, each linking by its workspace's slug: one query
+    for all of them, not one per dossier."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(world.users["partner_a"])
+    home = reverse("workspace_home", kwargs={"workspace": "cae-a"})
+    with scope(workspace=world.partner_a):
+        DossierFactory(workspace=world.partner_a)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(home).status_code == 200
+    with scope(workspace=world.partner_a):
+        for _ in range(8):
+            DossierFactory(workspace=world.partner_a)
+    with CaptureQueriesContext(connection) as nine:
+        assert client.get(home).status_code == 200
+    assert len(nine) == len(one)

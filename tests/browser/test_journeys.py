@@ -43,7 +43,8 @@ def test_partner_manager_sees_own_workspace_only(world, live_server, page):
     assert "Dossier de B" not in page.content()
     _assert_clean(page)
 
-    page.click("nav >> text=Dossiers")
+    page.click(".wsbar summary >> text=Dossiers")  # the workspace bar's "Dossiers" menu
+    page.click(".wsbar details[open] a >> text=Dossiers")
     page.wait_for_url(f"{live_server.url}/w/cae-a/dossiers/")
     assert page.locator("tr.overdue").count() == 1
     page.click("text=Paie de novembre")

@@ -1,0 +1,36 @@
+"""Invoicing's menus (registries: backoffice/interface.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.interface import NavGroup, NavItem, register_audit_labels, register_nav
+from backoffice.roles import Perm
+
+
+def _is_customer(workspace) -> bool:
+    return not workspace.is_host
+
+
+register_nav(
+    NavGroup("invoicing", _("Invoicing"), area="staff", order=50, icon="receipt", items=(
+        NavItem(_("Invoices"), "staff:invoicing:home", perm=Perm.INVOICE_MANAGE, icon="receipt",
+                active_for=("staff:invoicing:run", "staff:invoicing:issue_all", "staff:invoicing:invoice_new")),
+        NavItem(_("Aged balances"), "staff:invoicing:balances", perm=Perm.INVOICE_MANAGE, icon="hourglass"),
+    )),
+    NavGroup("invoicing", _("Invoices"), area="workspace", order=50, icon="receipt", items=(
+        NavItem(_("Invoices"), "invoices", perm=Perm.INVOICE_VIEW, when=_is_customer, icon="receipt",
+                active_for=("invoice_*",)),
+    )),
+)
+
+register_audit_labels({
+    "credit_note.create": _("Credit note created"),
+    "invoice.billing_run": _("Billing run"),
+    "invoice.create": _("Invoice drafted"),
+    "invoice.delete": _("Draft invoice deleted"),
+    "invoice.issue": _("Invoice issued"),
+    "invoice.line_add": _("Invoice line added"),
+    "invoice.line_delete": _("Invoice line deleted"),
+    "invoice.line_update": _("Invoice line changed"),
+    "invoice.payment": _("Payment recorded"),
+    "invoice.reminder": _("Payment reminder sent"),
+})
