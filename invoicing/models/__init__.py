@@ -7,5 +7,7 @@ from invoicing.models.invoices import (  # noqa: F401
     InvoiceSeries,
     InvoiceState,
 )
+from invoicing.models.lifecycle import InvoiceStatusEvent, LifecycleStatus  # noqa: F401
 from invoicing.models.payments import Payment, PaymentMethod  # noqa: F401
+from invoicing.models.sepa import DebitBatch, DebitLine, DebitState, Mandate  # noqa: F401
 from invoicing.models.settings import InvoicingSettings  # noqa: F401

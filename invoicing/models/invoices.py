@@ -191,6 +191,8 @@ class Invoice(models.Model):
         balance = self.balance
         if balance <= 0:
             return str(_("Credited")) if self.amount_credited >= self.total_gross else str(_("Paid"))
+        if any(d.state == "sent" for d in self.debits.all()):
+            return str(_("Debit sent"))
         if self.due_date and self.due_date < today:
             return str(_("Overdue"))
         if self.amount_paid > 0:

@@ -39,7 +39,7 @@ def visible_invoices(actor: Actor) -> QuerySet[Invoice]:
 
 
 def invoice_list(actor: Actor) -> QuerySet[Invoice]:
-    return with_balance(visible_invoices(actor).select_related("corrects")).order_by(
+    return with_balance(visible_invoices(actor).select_related("corrects").prefetch_related("debits")).order_by(
         "state", "-issue_date", "-sequence", "-pk")
 
 

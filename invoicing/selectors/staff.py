@@ -26,7 +26,7 @@ def staff_invoice_list(actor: Actor, *, period: datetime.date | None = None, sta
                        limit: int = 500) -> list[Invoice]:
     require_staff(actor)
     with staff_wide("staff review every customer's invoices"):
-        queryset = Invoice.objects.select_related("workspace", "corrects")
+        queryset = Invoice.objects.select_related("workspace", "corrects").prefetch_related("debits")
         if period:
             queryset = queryset.filter(period=period)
         if state in InvoiceState.values:

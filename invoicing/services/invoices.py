@@ -26,6 +26,8 @@ from invoicing.models import (
     InvoiceLine,
     InvoiceSeries,
     InvoiceState,
+    InvoiceStatusEvent,
+    LifecycleStatus,
 )
 from invoicing.services.common import InvoicingError, host_workspace, invoicing_settings
 from invoicing.totals import compute_totals, line_net, round_cent
@@ -232,6 +234,8 @@ def invoice_issue(*, actor, invoice: Invoice, today: datetime.date | None = None
     invoice.issued_at = timezone.now()
     invoice.issued_by = actor if getattr(actor, "is_authenticated", False) else None
     invoice.save()
+    InvoiceStatusEvent.objects.create(workspace=invoice.workspace, invoice=invoice, status=LifecycleStatus.DEPOSITED,
+                                      at=invoice.issued_at, source="Mutualise", created_by=invoice.issued_by)
     audit_record(actor=actor, workspace=invoice.workspace, action="invoice.issue", obj=invoice,
                  changes={"number": invoice.number, "total_gross": invoice.total_gross})
     return invoice
@@ -278,3 +282,19 @@ def credit_note_create(*, actor, invoice: Invoice, lines: list[LineInput] | None
     audit_record(actor=actor, workspace=invoice.workspace, action="credit_note.create", obj=note,
                  changes={"corrects": invoice.number, "total_gross": note.total_gross})
     return note
+
+
+@transaction.atomic
+def invoice_status_record(*, actor, invoice: Invoice, status: str, at=None, source: str = "",
+                          note: str = "") -> InvoiceStatusEvent:
+    """Record a lifecycle status of the e-invoicing reform (entered by staff or imported from a platform)."""
+    if invoice.state != InvoiceState.ISSUED:
+        raise InvoicingError(_("Only an issued invoice has a lifecycle."))
+    if status not in LifecycleStatus.values:
+        raise InvoicingError({"status": [_("Choose a status.")]})
+    event = InvoiceStatusEvent.objects.create(workspace=invoice.workspace, invoice=invoice, status=status,
+                                              at=at or timezone.now(), source=source[:100], note=note[:300],
+                                              created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    audit_record(actor=actor, workspace=invoice.workspace, action="invoice.status", obj=invoice,
+                 changes={"status": status, "source": source})
+    return event

@@ -30,7 +30,7 @@ def _pay(invoice, amount, **extra):
 
 def _stored(invoice) -> Invoice:
     with scopes_disabled():
-        stored = Invoice.objects.get(pk=invoice.pk)
+        stored = Invoice.objects.prefetch_related("debits").get(pk=invoice.pk)
         stored.amount_paid, stored.amount_credited  # read now, inside the scope  # noqa: B018
         return stored
 

@@ -1,0 +1,135 @@
+"""Accounting exports of the host's sales: the FEC (Fichier des écritures comptables, LPF
+art. A47 A-1) and the sales journal (xlsx).
+
+FEC: 18 columns in the legal order, first line the field names, tab-separated, UTF-8, decimal
+comma without thousands separator, dates AAAAMMJJ, file named <SIREN>FEC<AAAAMMJJ> (closing
+date). Entries: one per issued invoice or credit note in the sales journal (customer
+auxiliary account per workspace at debit, revenue per service and VAT per rate at credit;
+reversed for a credit note), one per payment in the bank journal."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections import defaultdict
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from backoffice.tenancy import staff_wide
+from invoicing.models import Invoice, InvoiceState, Payment
+from invoicing.services.common import host_workspace, invoicing_settings
+from invoicing.totals import compute_totals
+
+FEC_COLUMNS = ["JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum",
+               "CompAuxLib", "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit", "EcritureLet", "DateLet",
+               "ValidDate", "Montantdevise", "Idevise"]
+ZERO = Decimal("0.00")
+
+
+def fec_amount(value: Decimal) -> str:
+    return f"{Decimal(value).quantize(Decimal('0.01')):f}".replace(".", ",")
+
+
+def fec_date(day: datetime.date | None) -> str:
+    return day.strftime("%Y%m%d") if day else ""
+
+
+def _clean(text: str) -> str:
+    return " ".join(str(text).replace("\t", " ").split())
+
+
+def customer_aux_account(workspace) -> str:
+    return f"C{workspace.pk:06d}"
+
+
+def fec_filename(siren: str, year: int) -> str:
+    return f"{siren}FEC{year}1231.txt"
+
+
+def fec_rows(year: int) -> list[list[str]]:
+    with staff_wide("the host's accounts cover every customer"):
+        settings = invoicing_settings()
+        invoices = list(Invoice.objects.filter(state=InvoiceState.ISSUED, issue_date__year=year)
+                        .select_related("workspace").prefetch_related("lines").order_by("issue_date", "issued_at", "pk"))
+        payments = list(Payment.objects.filter(received_on__year=year).select_related("invoice", "workspace")
+                        .order_by("received_on", "pk"))
+    rows = []
+    number = 0
+    for invoice in invoices:
+        number += 1
+        sign = -1 if invoice.is_credit_note else 1
+        aux, aux_label = customer_aux_account(invoice.workspace), _clean(invoice.customer_name)
+        label = _clean(f"{'Avoir' if invoice.is_credit_note else 'Facture'} {invoice.number} {invoice.customer_name}")
+        base = ["VE", "Ventes", f"VE{number:06d}", fec_date(invoice.issue_date)]
+        tail = [invoice.number, fec_date(invoice.issue_date), label]
+
+        def row(account, account_label, amount, aux_num="", aux_lib="", base=base, tail=tail, day=invoice.issue_date):
+            debit, credit = (amount, ZERO) if amount >= 0 else (ZERO, -amount)
+            rows.append(base + [account, account_label, aux_num, aux_lib] + tail
+                        + [fec_amount(debit), fec_amount(credit), "", "", fec_date(day), "", ""])
+
+        row(settings.customer_account, "Clients", sign * invoice.total_gross, aux, aux_label)
+        revenue = defaultdict(lambda: ZERO)
+        vat = defaultdict(lambda: ZERO)
+        for line in invoice.lines.all():
+            revenue[settings.revenue_account(line.service)] += line.net_amount
+        for b in compute_totals((line.net_amount, line.vat_rate) for line in invoice.lines.all()).breakdown:
+            if b.vat:
+                vat[settings.vat_account(b.rate)] += b.vat
+        for account, amount in sorted(revenue.items()):
+            row(account, "Prestations de services", -sign * amount)
+        for account, amount in sorted(vat.items()):
+            row(account, "TVA collectée", -sign * amount)
+    for payment in payments:
+        number += 1
+        invoice = payment.invoice
+        base = ["BQ", "Banque", f"BQ{number:06d}", fec_date(payment.received_on)]
+        label = _clean(f"Règlement {invoice.number} {invoice.customer_name}")
+        tail = [payment.reference and _clean(payment.reference) or invoice.number, fec_date(payment.received_on), label]
+        for account, account_label, debit, credit, aux, aux_label in (
+                (settings.bank_account, "Banque", payment.amount, ZERO, "", ""),
+                (settings.customer_account, "Clients", ZERO, payment.amount, customer_aux_account(payment.workspace),
+                 _clean(invoice.customer_name))):
+            rows.append(base + [account, account_label, aux, aux_label] + tail
+                        + [fec_amount(debit), fec_amount(credit), "", "", fec_date(payment.received_on), "", ""])
+    return rows
+
+
+def fec_text(year: int) -> str:
+    lines = ["\t".join(FEC_COLUMNS)] + ["\t".join(row) for row in fec_rows(year)]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def fec_export(year: int) -> tuple[str, bytes]:
+    """(file name, UTF-8 content) of the FEC for `year`."""
+    return fec_filename(host_workspace().siren, year), fec_text(year).encode("utf-8")
+
+
+def _text(sheet, value) -> WriteOnlyCell:
+    """A text cell that no spreadsheet evaluates as a formula (OWASP CSV injection)."""
+    value = "" if value is None else str(value)
+    cell = WriteOnlyCell(sheet, value="'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value)
+    cell.data_type = "s"
+    return cell
+
+
+def sales_journal_xlsx(first: datetime.date, last: datetime.date) -> bytes:
+    """The sales journal of issued invoices and credit notes dated between first and last."""
+    with staff_wide("the host's sales journal covers every customer"):
+        invoices = list(Invoice.objects.filter(state=InvoiceState.ISSUED, issue_date__range=(first, last))
+                        .select_related("workspace").order_by("issue_date", "issued_at", "pk"))
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Journal des ventes")
+    sheet.append(["Date", "Numéro", "Type", "Client", "SIREN", "Compte auxiliaire", "Total HT", "TVA", "Total TTC"])
+    for invoice in invoices:
+        sign = -1 if invoice.is_credit_note else 1
+        sheet.append([invoice.issue_date, _text(sheet, invoice.number),
+                      _text(sheet, "Avoir" if invoice.is_credit_note else "Facture"),
+                      _text(sheet, invoice.customer_name), _text(sheet, invoice.customer_siren),
+                      _text(sheet, customer_aux_account(invoice.workspace)),
+                      sign * invoice.total_net, sign * invoice.total_vat, sign * invoice.total_gross])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
