@@ -4,4 +4,6 @@ from django.urls import include, path
 
 urlpatterns: list = [
     path("", include("alumni.urls_shares")),
+    path("", include("alumni.urls_portal")),
+    path("directory/", include("alumni.urls_directory")),
 ]

@@ -229,6 +229,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "backoffice.tasks.send_overdue_reminders",
         "schedule": 60 * 60 * 24,
     },
+    "alumni-contribution-reminders": {
+        "task": "alumni.tasks.send_contribution_reminders",
+        "schedule": 60 * 60 * 24,
+    },
 }
 
 if REDIS_URL:

@@ -47,7 +47,7 @@ def _topic_patterns(attr: str) -> list:
 workspace_patterns += _topic_patterns("workspace_patterns")
 staff_patterns += _topic_patterns("staff_patterns")
 # Each business app's staff-wide pages, under /staff/<app>/ (namespace staff:<app>).
-staff_patterns += [path(f"{app}/", include((f"{app}.urls_staff", app))) for app in ("payroll",)]
+staff_patterns += [path(f"{app}/", include((f"{app}.urls_staff", app))) for app in ("payroll", "alumni")]
 staff_patterns += [path("alumni/shares/", include(("alumni.urls_staff_shares", "shares")))]
 
 urlpatterns = [

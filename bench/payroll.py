@@ -84,16 +84,19 @@ def bench_parsing(n: int, tmp: Path) -> None:
 
 def bench_engine(n: int) -> None:
     from payroll.engine import PayslipInput, compute_payslip, rate_set_for
+    from payroll.engine.payslip import YearToDate
     from tests.payroll.openfisca_oracle import OracleCase, salaire_net, tax_benefit_system
 
-    print(f"\n2. Pay engine, {n:,} payslips ({PERIOD:%Y-%m})")
+    print(f"\n2. Pay engine, {n:,} payslips ({PERIOD:%Y-%m}; réduction générale on a year to date, D241-7)")
     rates = rate_set_for(PERIOD)
     rnd = random.Random(2)
     people = [("cadre" if i % 4 == 0 else "non_cadre", Decimal(f"{rnd.randint(1900, 15000)}.{rnd.randint(0, 99):02d}"))
               for i in range(n)]
     with Timer() as ours:
         results = [compute_payslip(PayslipInput(period=PERIOD, status=status, gross_salary=gross,
-                                                at_mp_rate=Decimal("1.30"), contractual_hours=None), rates)
+                                                at_mp_rate=Decimal("1.30"), contractual_hours=None,
+                                                year_to_date=YearToDate(gross=gross * 5, smic=Decimal("9115.165"),
+                                                                        reduction=Decimal("250"))), rates)
                    for status, gross in people]
     report("ours", f"{ours.seconds:.2f} s = {n / ours.seconds:,.0f} payslips/s")
     with Timer() as load:

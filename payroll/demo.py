@@ -2,7 +2,12 @@
 
 Partner CAEs A and B get payroll settings, a contribution rule, employment data, and last
 month's data imported through the real pipeline (French Excel csv → checks → confirmation)
-then computed: the partner manager finds a month waiting for approval."""
+then computed: the partner manager finds a month waiting for approval.
+
+When the month before last is in the same year it is computed first, so last month shows the
+year-to-date réduction générale: the first entrepreneur's pay varies (low, then high) and last
+month carries a regularisation line (D241-7 CSS). Last month also has an entry mid-month (a
+104-hour contract starting on the 16th) and an exit (date_sortie on the 10th)."""
 
 from __future__ import annotations
 
@@ -27,17 +32,31 @@ SETTINGS = {
 }
 
 
-def _csv(people: list[Entrepreneur], month: datetime.date) -> bytes:
-    header = "matricule;nom;prenom;nir;statut;heures;salaire_brut;primes;frais_rembourses;chiffre_affaires_ht;taux_pas"
+def _csv(people: list[Entrepreneur], month: datetime.date, *, variable: Decimal | None = None,
+         leaver: Entrepreneur | None = None) -> bytes:
+    header = ("matricule;nom;prenom;nir;statut;heures;salaire_brut;primes;frais_rembourses;chiffre_affaires_ht;"
+              "taux_pas;date_sortie")
     rows = [header]
     for i, person in enumerate(people):
         gross = Decimal("1850") + Decimal(i * 215)
+        if i == 0 and variable is not None:
+            gross = variable  # the variable-pay entrepreneur
         revenue = gross * Decimal("1.9")
         status = "cadre" if i % 5 == 4 else "non_cadre"
+        exit_day = f"{month.replace(day=10):%d/%m/%Y}" if person == leaver else ""
         rows.append(f"{person.matricule};{person.last_name};{person.first_name};{person.nir};{status};;"
                     f"{str(gross).replace('.', ',')};0;{'35,40' if i % 3 == 0 else '0'};"
-                    f"{str(revenue.quantize(Decimal('0.01'))).replace('.', ',')};{'4,5' if i % 2 else '0'}")
+                    f"{str(revenue.quantize(Decimal('0.01'))).replace('.', ',')};{'4,5' if i % 2 else '0'};{exit_day}")
     return ("\r\n".join(rows) + "\r\n").encode("cp1252")
+
+
+def _import_and_run(*, officer, workspace, month, content: bytes, stdout) -> None:
+    period = PayrollPeriod.objects.filter(workspace=workspace, period=month).first()
+    if period is None or not MonthlySubmission.objects.filter(period=period, state=SubmissionState.CONFIRMED).exists():
+        submission_import(actor=officer, workspace=workspace, period=month, via="demo",
+                          upload=SimpleUploadedFile(f"paie-{month:%Y-%m}.csv", content))
+        outcome = payroll_run(actor=officer, workspace=workspace, period=month)
+        stdout.write(f"  payroll {workspace.slug} {month:%Y-%m}: {outcome.count} payslips computed")
 
 
 def seed(stdout) -> None:
@@ -53,16 +72,24 @@ def seed(stdout) -> None:
             for threshold, rate in brackets:
                 ContributionBracket.objects.update_or_create(workspace=workspace, settings=settings, threshold=threshold,
                                                              defaults={"rate": rate})
+            month_end = (month + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1)
             people = [p for p in Entrepreneur.objects.filter(workspace=workspace).order_by("matricule")
-                      if p.is_active_on(month)]
+                      if p.is_active_on(month_end)]
             for i, person in enumerate(people):
                 Employment.objects.get_or_create(workspace=workspace, entrepreneur=person, defaults={
                     "contract_type": "cesa", "status": "cadre" if i % 5 == 4 else "non_cadre",
                     "job_title": person.trade or "Entrepreneur-salarié", "start_date": person.entry_date})
-            period = PayrollPeriod.objects.filter(workspace=workspace, period=month).first()
-            if period is None or not MonthlySubmission.objects.filter(period=period,
-                                                                      state=SubmissionState.CONFIRMED).exists():
-                submission_import(actor=officer, workspace=workspace, period=month, via="demo",
-                                  upload=SimpleUploadedFile(f"paie-{month:%Y-%m}.csv", _csv(people, month)))
-                outcome = payroll_run(actor=officer, workspace=workspace, period=month)
-                stdout.write(f"  payroll {slug} {month:%Y-%m}: {outcome.count} payslips computed")
+            # An entry mid-month: the last person starts a 104-hour contract on the 16th of last month.
+            newcomer = people[-1] if len(people) > 2 else None
+            if newcomer is not None:
+                Entrepreneur.objects.filter(pk=newcomer.pk).update(entry_date=month.replace(day=16))
+                Employment.objects.filter(entrepreneur=newcomer).update(
+                    start_date=month.replace(day=16), contractual_hours=Decimal("104"))
+            leaver = people[1] if len(people) > 2 else None
+            before = (month - datetime.timedelta(days=1)).replace(day=1)
+            if before.year == month.year:
+                earlier = [p for p in people if p != newcomer]
+                _import_and_run(officer=officer, workspace=workspace, month=before, stdout=stdout,
+                                content=_csv(earlier, before, variable=Decimal("1900")))
+            _import_and_run(officer=officer, workspace=workspace, month=month, stdout=stdout,
+                            content=_csv(people, month, variable=Decimal("5200"), leaver=leaver))

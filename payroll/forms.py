@@ -8,6 +8,7 @@ Decimal through `FrenchDecimalField`: localized input, so French users type "1 2
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
@@ -86,6 +87,9 @@ class EmploymentForm(forms.Form):
         help_text=_("151,67 is full time. Leave empty when pay follows activity, not time."))
     job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
     classification = forms.CharField(label=_("Classification"), max_length=120, required=False)
+    fixed_term = forms.BooleanField(label=_("Fixed-term contract (CDD)"), required=False,
+                                    # xgettext:no-python-format  (a literal %, not a placeholder)
+                                    help_text=_("The CAE then owes the CPF-CDD contribution (1 % of pay)."))
     start_date = forms.DateField(label=_("Contract start"), widget=DateInput())
     end_date = forms.DateField(label=_("Contract end"), required=False, widget=DateInput())
     # Never pre-filled: the IBAN is only shown through the audited reveal.
@@ -118,9 +122,6 @@ class EmploymentImportForm(forms.Form):
 
 # --- payroll settings -----------------------------------------------------------------------
 
-LT_50, GE_50 = "lt50", "ge50"
-
-
 class PayrollSettingsForm(forms.Form):
     siret = forms.CharField(label=_("Employer SIRET"), max_length=20,
                             help_text=_("The establishment that employs the entrepreneurs; starts with the "
@@ -130,11 +131,15 @@ class PayrollSettingsForm(forms.Form):
     collective_agreement = forms.CharField(label=_("Collective agreement"), max_length=200, required=False)
     idcc = forms.CharField(label=_("IDCC"), max_length=4, required=False,
                            help_text=_("Four digits, e.g. 1486 (Syntec)."))
-    headcount = forms.ChoiceField(
-        label=_("Headcount"), choices=[(LT_50, _("Fewer than 50 employees")), (GE_50, _("50 employees or more"))],
-        # xgettext:no-python-format  (a literal %, not a placeholder)
-        help_text=_("Changes the FNAL contribution (0.10 % up to the ceiling below 50, 0.50 % of all pay from 50) "
-                    "and the réduction générale coefficient."))
+    headcount_override = forms.IntegerField(
+        label=_("Headcount (override)"), required=False, min_value=0, max_value=1_000_000,
+        help_text=_("Leave empty to compute it from the employment data (yearly average; a threshold of 11 or 50 "
+                    "counts once reached five years in a row, L130-1 CSS). Give it when the CAE employs people "
+                    "who are not in Mutualise. It drives FNAL, the réduction générale, formation professionnelle, "
+                    "versement mobilité, forfait social and PEEC."))
+    mobility_rate = FrenchDecimalField(
+        label=_("Versement mobilité rate (%)"), max_digits=5, decimal_places=2, required=False,
+        help_text=_("The transport authority's rate where the entrepreneurs work; owed from 11 employees."))
     at_mp_rate = FrenchDecimalField(label=_("AT/MP rate (%)"), max_digits=5, decimal_places=2,
                                     help_text=_("The accidents-at-work rate notified by the CARSAT."))
     alsace_moselle = forms.BooleanField(label=_("Alsace-Moselle scheme"), required=False)
@@ -150,7 +155,8 @@ class PayrollSettingsForm(forms.Form):
 
     def cleaned_settings(self) -> dict:
         data = dict(self.cleaned_data)
-        data["headcount_50_plus"] = data.pop("headcount") == GE_50
+        if data.get("mobility_rate") is None:
+            data["mobility_rate"] = Decimal("0")
         for name in ("collective_agreement", "idcc", "pension_funds"):
             data[name] = data.get(name) or ""
         return data

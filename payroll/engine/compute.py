@@ -4,7 +4,9 @@ Order of work:
 1. gross, ceiling (prorated for part time) and reference SMIC (``bases.py``);
 2. complementary health/provident scheme lines (they feed the CSG base);
 3. every rate-table line whose condition holds (``rates.py`` data, ``bases.py`` rules);
-4. the réduction générale, a negative employer line (``reduction.py``);
+4. the réduction générale, a negative employer line (``reduction.py``), computed on the year to
+   date when the input has one, with the catch-up on earlier months as its own line
+   (progressive regularisation, D241-7 CSS);
 5. the nets, the withholding tax and the employer cost (below).
 
 Net figures (R3243-1 Code du travail, clarified payslip):
@@ -13,29 +15,36 @@ Net figures (R3243-1 Code du travail, clarified payslip):
   (art. 83 CGI; the employer provident share stays non-taxable);
 - PAS = net imposable × rate, to the cent (art. 204 A CGI);
 - net payé = net avant impôt − PAS + reimbursed expenses (outside any contribution base);
-- montant net social = gross + employer provident share − employee legal contributions
-  (incl. CSG/CRDS) − employee health share (BOSS, "Montant net social", since 2024);
+- montant net social = gross − every employee contribution, legal ones (CSG/CRDS included)
+  and complementary health and provident shares alike, with no employer share added
+  (BOSS, « Montant net social », update of 14 November 2023);
 - employer cost = gross + employer contributions − réduction générale (expenses excluded).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from payroll.engine.bases import PayContext, ceiling_bases, csg_base, prorated_ceiling, smic_reference
 from payroll.engine.money import CENT, HUNDRED, ZERO, apply_rate, cents
-from payroll.engine.payslip import PayslipInput, PayslipLine, PayslipResult, Scheme
+from payroll.engine.payslip import CEILING_SLICES, PayslipInput, PayslipLine, PayslipResult, Scheme
 from payroll.engine.rates import (
     BLOCK_CSG_NON_DEDUCTIBLE,
     BLOCK_EXONERATIONS,
     BLOCK_SANTE,
     BLOCKS,
+    MOBILITY_CODE,
+    PROVIDENT_CODES,
+    RateLine,
     RateSet,
 )
 from payroll.engine.reduction import rg_amount, rg_coefficient
 
+SIX_PLACES = Decimal("0.000001")
 RG_CODE = "reduction_generale"
 RG_LABEL = "Réduction générale des cotisations patronales"
+RG_REGULARISATION_CODE = "reduction_generale_regularisation"
+RG_REGULARISATION_LABEL = "Régularisation de la réduction générale (calcul annuel cumulé depuis janvier)"
 
 
 def _scheme_line(scheme: Scheme, bases: dict[str, Decimal], pmss: Decimal) -> PayslipLine:
@@ -58,6 +67,22 @@ def _scheme_line(scheme: Scheme, bases: dict[str, Decimal], pmss: Decimal) -> Pa
     )
 
 
+def _rate_line(rate_line: RateLine, base: Decimal, inp: PayslipInput) -> PayslipLine:
+    employer_rate = rate_line.employer_rate
+    if employer_rate is None:  # notified per establishment (rates.INPUT_RATE_CODES)
+        employer_rate = inp.mobility_rate if rate_line.code == MOBILITY_CODE else inp.at_mp_rate
+    return PayslipLine(
+        code=rate_line.code,
+        label=rate_line.label,
+        block=rate_line.block,
+        base=base,
+        employee_rate=rate_line.employee_rate,
+        employee_amount=apply_rate(base, rate_line.employee_rate),
+        employer_rate=employer_rate,
+        employer_amount=apply_rate(base, employer_rate),
+    )
+
+
 def _scheme_total(lines: list[PayslipLine], kind: str, side: str) -> Decimal:
     return sum((getattr(line, f"{side}_amount") for line in lines if line.code == kind), ZERO)
 
@@ -66,35 +91,49 @@ def compute_payslip(inp: PayslipInput, rates: RateSet) -> PayslipResult:
     """Compute every line and total of one month's payslip. Pure: no I/O, no Django."""
     gross = cents(inp.gross)
     ceiling = prorated_ceiling(inp, rates)
-    ctx = PayContext(inp=inp, gross=gross, ceiling=ceiling, smic=smic_reference(inp, rates))
+    ytd = inp.year_to_date
     bases = ceiling_bases(gross, ceiling)
+    above = None
+    if ytd is not None and ytd.ceiling is not None:
+        # R243-10 CSS, progressive regularisation: the year's pay sliced on the year's ceiling,
+        # less what the earlier months already carried (a month may give back: negative bases).
+        year = ceiling_bases(ytd.gross + gross, ytd.ceiling + ceiling)
+        for name in CEILING_SLICES:
+            bases[name] = year[name] - getattr(ytd, name)
+        above = ytd.gross + gross > ytd.ceiling + ceiling
+    ctx = PayContext(inp=inp, gross=gross, ceiling=ceiling, smic=smic_reference(inp, rates), above_ceiling=above)
 
     scheme_lines = [_scheme_line(scheme, bases, rates.param("PMSS")) for scheme in inp.schemes]
+    # Legal provident lines of the table (cadres' 1.50 %) are provident contributions too.
+    scheme_lines += [
+        _rate_line(rate_line, bases[rate_line.base], inp)
+        for rate_line in rates.lines
+        if rate_line.code in PROVIDENT_CODES and bases[rate_line.base] and ctx.holds(rate_line.condition)
+    ]
     employer_schemes = sum((line.employer_amount for line in scheme_lines), ZERO)
     bases["csg"] = csg_base(gross, ceiling, rates, employer_schemes)
+    bases["employer_schemes"] = employer_schemes
 
     lines: list[PayslipLine] = list(scheme_lines)
     for rate_line in rates.lines:
         base = bases[rate_line.base]
-        if base == 0 or not ctx.holds(rate_line.condition):
+        if rate_line.code in PROVIDENT_CODES or base == 0 or not ctx.holds(rate_line.condition):
             continue
-        employer_rate = inp.at_mp_rate if rate_line.employer_rate is None else rate_line.employer_rate
-        lines.append(
-            PayslipLine(
-                code=rate_line.code,
-                label=rate_line.label,
-                block=rate_line.block,
-                base=base,
-                employee_rate=rate_line.employee_rate,
-                employee_amount=apply_rate(base, rate_line.employee_rate),
-                employer_rate=employer_rate,
-                employer_amount=apply_rate(base, employer_rate),
-            )
-        )
+        line = _rate_line(rate_line, base, inp)
+        if line.employee_rate or line.employer_rate:  # e.g. no transport authority: no line
+            lines.append(line)
 
-    coefficient = rg_coefficient(gross, ctx.smic, rates, headcount_50_plus=inp.headcount_50_plus)
-    reduction = rg_amount(gross, coefficient)
-    if reduction:
+    headcount_50_plus = inp.headcount_50_plus
+    month_coefficient = rg_coefficient(gross, ctx.smic, rates, headcount_50_plus=headcount_50_plus)
+    month_reduction = rg_amount(gross, month_coefficient)
+    if ytd is None:
+        coefficient, reduction = month_coefficient, month_reduction
+    else:  # D241-7 CSS: the coefficient on the year to date, less what earlier months applied
+        year_gross = ytd.gross + gross
+        coefficient = rg_coefficient(year_gross, ytd.smic + ctx.smic, rates, headcount_50_plus=headcount_50_plus)
+        reduction = rg_amount(year_gross, coefficient) - ytd.reduction
+    regularisation = reduction - month_reduction
+    if month_reduction:
         lines.append(
             PayslipLine(
                 code=RG_CODE,
@@ -103,8 +142,21 @@ def compute_payslip(inp: PayslipInput, rates: RateSet) -> PayslipResult:
                 base=gross,
                 employee_rate=None,
                 employee_amount=ZERO,
-                employer_rate=(-coefficient * HUNDRED).quantize(CENT),
-                employer_amount=-reduction,
+                employer_rate=(-month_coefficient * HUNDRED).quantize(CENT),
+                employer_amount=-month_reduction,
+            )
+        )
+    if regularisation:
+        lines.append(
+            PayslipLine(
+                code=RG_REGULARISATION_CODE,
+                label=RG_REGULARISATION_LABEL,
+                block=BLOCK_EXONERATIONS,
+                base=None,
+                employee_rate=None,
+                employee_amount=ZERO,
+                employer_rate=None,
+                employer_amount=-regularisation,
             )
         )
     lines.sort(key=lambda line: BLOCKS.index(line.block))  # stable: table order within a block
@@ -117,11 +169,7 @@ def compute_payslip(inp: PayslipInput, rates: RateSet) -> PayslipResult:
     )
     taxable_net = net_before_tax + non_deductible + _scheme_total(lines, "health", "employer")
     pas_amount = apply_rate(max(taxable_net, ZERO), inp.pas_rate)
-    net_social = (
-        gross
-        + _scheme_total(lines, "provident", "employer")
-        - (total_employee - _scheme_total(lines, "provident", "employee"))
-    )
+    net_social = gross - total_employee
     return PayslipResult(
         period=inp.period,
         ceiling=cents(ceiling),
@@ -139,5 +187,9 @@ def compute_payslip(inp: PayslipInput, rates: RateSet) -> PayslipResult:
         reimbursed_expenses=cents(inp.reimbursed_expenses),
         net_paid=net_before_tax - pas_amount + cents(inp.reimbursed_expenses),
         employer_cost=gross + total_employer,
-        smic_reference=ctx.smic,
+        smic_reference=cents(ctx.smic),
+        rg_smic=ctx.smic,
+        ceiling_exact=ceiling.quantize(SIX_PLACES, rounding=ROUND_HALF_UP),
+        sliced_bases=tuple(bases[name] for name in CEILING_SLICES),  # type: ignore[arg-type]
+        rg_regularisation=regularisation,
     )

@@ -30,8 +30,9 @@ Shape of the dict (numbers are written as strings so that no float ever touches 
     }
 
 Rates are percentages of the base (``"6.90"`` means 6.90 %). ``employer_rate: null`` is
-allowed only on the ``at_mp`` line: the accidents-at-work rate is notified to each
-establishment by its CARSAT and comes from the payslip input.
+allowed only on the ``at_mp`` and ``versement_mobilite`` lines (``INPUT_RATE_CODES``): the
+accidents-at-work rate is notified to each establishment by its CARSAT, the mobility rate is
+the transport authority's of the workplace; both come from the payslip input.
 
 Parameters (all ``Decimal``; see REQUIRED_PARAMS):
 
@@ -94,15 +95,20 @@ BASES: tuple[str, ...] = (
     "up_to_4",  # up to 4 ceilings (chômage, AGS, APEC)
     "up_to_8",  # up to 8 ceilings (CET)
     "csg",  # CSG/CRDS base (allowance, plus employer health/provident)
+    "employer_schemes",  # employer health/provident contributions (base of the forfait social)
 )
 
 # Condition names; "name:arg" for the parametrised ones. Evaluated in bases.py.
 CONDITIONS: tuple[str, ...] = (
     "cadre",
     "above_ceiling",
+    "headcount_lt_11",  # thresholds judged on the headcount retained under L130-1 CSS
+    "headcount_ge_11",
     "headcount_lt_50",
     "headcount_ge_50",
     "alsace_moselle",
+    "not_alsace_moselle",
+    "fixed_term",  # fixed-term contract (CDD): CPF-CDD
     "gross_le_smic",  # gross_le_smic:2.25 — pay ≤ 2.25 SMIC
     "gross_gt_smic",  # gross_gt_smic:2.25 — pay > 2.25 SMIC
 )
@@ -123,6 +129,16 @@ REQUIRED_PARAMS: tuple[str, ...] = (
 )
 
 AT_MP_CODE = "at_mp"
+MOBILITY_CODE = "versement_mobilite"
+# Lines whose employer rate is not in the table but notified per establishment: the AT/MP
+# rate by the CARSAT (L242-5 CSS), the versement mobilité rate by the transport authority of
+# the workplace (L2333-66 CGCT). Their ``employer_rate`` is null; the input carries the rate.
+INPUT_RATE_CODES: tuple[str, ...] = (AT_MP_CODE, MOBILITY_CODE)
+# Legal provident lines (the cadres' compulsory 1.50 % of tranche A, ANI du 17 novembre 2017
+# art. 1 / CCN 1947 art. 7): employer contributions to a provident scheme, so they join the CSG
+# base, the taxable-net rules of provident schemes and the forfait social base like a
+# workspace's own provident scheme (L136-1-1 CSS, L137-15 CSS).
+PROVIDENT_CODES: tuple[str, ...] = ("prevoyance_cadres",)
 
 
 @dataclass(frozen=True)
@@ -134,7 +150,7 @@ class RateLine:
     block: str
     base: str
     employee_rate: Decimal
-    employer_rate: Decimal | None  # None: the establishment's AT/MP rate, from the input
+    employer_rate: Decimal | None  # None: the establishment's AT/MP or mobility rate, from the input
     condition: str | None
     source: str
 
@@ -182,8 +198,8 @@ def _load_line(raw: dict[str, Any]) -> RateLine:
     if condition is not None:
         split_condition(condition)
     employer_raw = raw["employer_rate"]
-    if employer_raw is None and code != AT_MP_CODE:
-        raise ValueError(f"{code}: employer_rate may be null only on the {AT_MP_CODE!r} line")
+    if employer_raw is None and code not in INPUT_RATE_CODES:
+        raise ValueError(f"{code}: employer_rate may be null only on the {INPUT_RATE_CODES} lines")
     employee_rate = to_decimal(raw["employee_rate"], f"{code}.employee_rate")
     employer_rate = None if employer_raw is None else to_decimal(employer_raw, f"{code}.employer_rate")
     if employee_rate < 0 or (employer_rate is not None and employer_rate < 0):

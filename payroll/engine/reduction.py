@@ -15,8 +15,10 @@ One formula covers both regimes, with R the month's gross pay and S the referenc
 C is capped at T_min + T_delta (its value at 1 SMIC) and rounded to 4 decimals, half up
 (D241-7). The amount is C × R, rounded to the cent.
 
-Limits: the coefficient is computed on the month alone (no year-to-date regularisation),
-and the reduction is not split between URSSAF, AGIRC-ARRCO and unemployment insurance.
+R and S may be a month's figures or the year-to-date sums (annual computation with
+progressive regularisation, D241-7 CSS: see ``compute.py`` and ``PayslipInput.year_to_date``).
+
+Limit: the reduction is not split between URSSAF, AGIRC-ARRCO and unemployment insurance.
 """
 
 from __future__ import annotations

@@ -14,25 +14,30 @@ Blocks written (in this order):
 - S10.G00.00 Envoi: .001 software name, .002 publisher, .003 software version, .005 test (01)
   or real (02) sending, .006 norm version (NORM_VERSIONS), .008 sending type (01 normal).
 - S10.G00.01 Émetteur: .001 SIREN, .002 NIC, .003 name, .004 street, .005 postcode, .006 city.
-- S20.G00.05 Déclaration: .001 nature (01 = DSN mensuelle), .002 type (01 = normale),
+- S20.G00.05 Déclaration: .001 nature (01 = DSN mensuelle), .002 type (01 = normale; 03 =
+  annule et remplace intégral, for a second sending of the same month),
   .003 fraction (11 = single fraction), .004 order number, .005 month (01MMYYYY),
   .007 file date (DDMMYYYY), .010 currency (01 = euro).
 - S21.G00.06 Entreprise: .001 SIREN, .002 NIC of the head office, .003 APEN (NAF),
   .004 street, .005 postcode, .006 city.
 - S21.G00.11 Établissement: .001 NIC, .002 APET (NAF), .003 street, .004 postcode, .005 city,
-  .008 headcount at the end of the month.
+  .008 headcount at the end of the month (the contracts running on its last day, not the
+  number of payslips).
 - per employee: S21.G00.30 Individu: .001 NIR (13 characters, without the key), .002 last
   name, .004 first names, .005 sex (01 male, 02 female, from the NIR), .006 birth date,
   .019 employee number;
-  S21.G00.40 Contrat: .001 start date, .002 conventional status (02 cadre, 04 other
-  employee — simplification), .003 supplementary-pension category (01 cadre, 04 non-cadre),
+  S21.G00.40 Contrat: .001 start date, .002 conventional status (03 cadre dirigeant, 04 autres
+  cadres, 05 profession intermédiaire, 06 employé, 07 ouvrier: a cadre is declared 04, a
+  non-cadre 06 — the payroll holds no finer category yet), .003 supplementary-pension category (01 cadre, 04 non-cadre),
   .006 job title, .007 nature (01 = CDI de droit privé), .009 contract number,
   .011 unit of working time (10 hours, 99 not concerned), .012 company full time (151.67),
   .013 contract working time, .014 working-time arrangement (10 full time, 20 part time,
   99 not concerned), .017 collective agreement IDCC (9999 without), .018 health scheme
   (200 régime général), .020 pension scheme (200 régime général);
   S21.G00.50 Versement: .001 payment date, .002 taxable net (net fiscal), .003 payment
-  number, .004 net paid, .006 withholding rate, .009 withholding amount;
+  number, .004 montant net versé as the 2026 cahier technique defines it (net taxable pay minus
+  non-deductible CSG and CRDS minus the employer health share: income tax and reimbursed
+  expenses do not change it), .006 withholding rate, .009 withholding amount;
   S21.G00.51 Rémunération: .001/.002 pay period, .010 contract number, .011 type
   (001 gross not capped, 002 gross subject to unemployment insurance, 010 base salary),
   .012 hours (base salary, when pay follows hours), .013 amount;
@@ -44,8 +49,14 @@ Blocks written (in this order):
   filing tool (S21.G00.22/.23 are not produced here).
 - S90.G00.90 Total: .001 number of rubrics (lines) in the file, .002 number of declarations.
 
-Values are sanitised (`dsn_value`): no quote, comma or line break inside a value, Latin-1
-characters only; amounts have two decimals and a dot.
+Values are sanitised (`dsn_value`): no double quote, comma or line break inside a value,
+Latin-1 characters only (apostrophes are valid characters of names and are kept: a line is
+read up to its last quote); amounts have two decimals and a dot.
+
+`dsn_check` is the project's checker of the rules implemented here: block order, cardinality
+(one sender, declaration, company and establishment; one contract and one payment block per
+employee), formats (amounts, dates, NIR) and the code lists of the rubrics written (CODE_LISTS).
+Every file the application generates passes it before it is stored; DSN-VAL remains required.
 """
 
 from __future__ import annotations
@@ -57,6 +68,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from backoffice.validators import validate_nir
 
@@ -125,7 +137,30 @@ CONTRIBUTION_CODES: dict[str, tuple[str, str]] = {
 }
 BASE_ORDER = ("02", "03", "04", "07")
 
-_LINE = re.compile(r"^(S\d{2}\.G\d{2}\.\d{2})\.(\d{3}),'([^',\r\n]*)'$")
+_LINE = re.compile(r"^(S\d{2}\.G\d{2}\.\d{2})\.(\d{3}),'([^,\r\n\"]*)'$")
+# The values each coded rubric written here may take (cahier technique de la DSN, 2026 edition).
+CODE_LISTS: dict[str, set[str]] = {
+    "S10.G00.00.005": {"01", "02"},  # test / real sending
+    "S10.G00.00.008": {"01"},  # sending type: normal
+    "S20.G00.05.001": {"01"},  # DSN mensuelle
+    "S20.G00.05.002": {"01", "03"},  # normale / annule et remplace intégral
+    "S20.G00.05.003": {"11"},  # single fraction
+    "S20.G00.05.010": {"01"},  # euro
+    "S21.G00.30.005": {"01", "02"},  # sex
+    "S21.G00.40.002": {"03", "04", "05", "06", "07"},  # conventional status
+    "S21.G00.40.003": {"01", "02", "04"},  # supplementary-pension category
+    "S21.G00.40.007": {"01"},  # CDI de droit privé
+    "S21.G00.40.011": {"10", "99"},  # unit of working time
+    "S21.G00.40.014": {"10", "20", "99"},  # working-time arrangement
+    "S21.G00.40.018": {"200"},
+    "S21.G00.40.020": {"200"},
+    "S21.G00.51.011": {"001", "002", "010"},
+    "S21.G00.78.001": {"02", "03", "04", "07"},
+    "S21.G00.81.001": {"018", "040", "075", "076"},
+}
+# Blocks present exactly once in a file, and once per employee (after each S21.G00.30).
+ONCE_PER_FILE = ("S10.G00.00", "S10.G00.01", "S20.G00.05", "S21.G00.06", "S21.G00.11", "S90.G00.90")
+ONCE_PER_EMPLOYEE = ("S21.G00.40", "S21.G00.50")
 _AMOUNT = re.compile(r"^-?\d+\.\d{2}$")
 _DATE = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
 _NIR13 = re.compile(r"^[1-478]\d{4}(\d{2}|2A|2B)\d{6}$")
@@ -148,20 +183,21 @@ def norm_version(period: datetime.date) -> str:
 
 
 # Letters outside Latin-1 that do not decompose to one, and typographic quotes.
-_TRANSLITERATE = {"Ł": "L", "ł": "l", "Œ": "OE", "œ": "oe", "Đ": "D", "đ": "d", "ı": "i", "\u2019": " ",
-                  "\u2018": " ", "\u00b4": " ", "`": " ", "\u201c": " ", "\u201d": " "}
+_TRANSLITERATE = {"Ł": "L", "ł": "l", "Œ": "OE", "œ": "oe", "Đ": "D", "đ": "d", "ı": "i", "\u2019": "'",
+                  "\u2018": "'", "\u00b4": "'", "`": "'", "\u201c": " ", "\u201d": " "}
 
 
 def dsn_value(value) -> str:
-    """A value as the DSN can carry it: no quote, comma, line break or control character,
-    Latin-1 only (accents kept when Latin-1 has them), spaces collapsed."""
+    """A value as the DSN can carry it: no double quote, comma, semicolon, line break or control
+    character, Latin-1 only (accents kept when Latin-1 has them), apostrophes kept (typographic
+    ones made straight), spaces collapsed."""
     text = unicodedata.normalize("NFC", "" if value is None else str(value))
     out = []
     for char in text:
         char = _TRANSLITERATE.get(char, char)
         if len(char) > 1:
             out.append(char)
-        elif char in "'\",;" or unicodedata.category(char).startswith("C"):
+        elif char in "\",;" or unicodedata.category(char).startswith("C"):
             out.append(" ")
         elif ord(char) < 256:
             out.append(char)
@@ -197,7 +233,7 @@ class DsnEmployee:
     csg_base: Decimal
     unemployment_base: Decimal
     taxable_net: Decimal
-    net_paid: Decimal
+    net_paid: Decimal  # montant net versé (S21.G00.50.004), see the module docstring
     pas_rate: Decimal
     pas_amount: Decimal
     contributions: dict[str, Decimal]  # payslip line code → employee + employer amount
@@ -213,6 +249,7 @@ class DsnEmployer:
     city: str
     naf: str
     idcc: str
+    headcount: int = 0  # contracts running on the month's last day (S21.G00.11.008)
 
 
 class _Writer:
@@ -229,15 +266,19 @@ class _Writer:
 def dsn_build(*, employer: DsnEmployer, employees: list[DsnEmployee], period: datetime.date,
               created_on: datetime.date, payment_day: datetime.date, order_number: int = 1,
               test: bool = True) -> str:
-    """The declaration's text (lines joined by CRLF, ending with one)."""
+    """The declaration's text (lines joined by CRLF, ending with one). A second sending of the
+    month (``order_number`` > 1) is an "annule et remplace intégral"."""
     problems = []
     for person in employees:
+        who = {"matricule": person.matricule, "name": person.last_name}
         try:
             validate_nir(person.nir)
         except ValidationError:
-            problems.append(f"{person.matricule} {person.last_name}: missing or invalid NIR")
+            problems.append(_("%(matricule)s %(name)s: the social-security number (NIR) is missing or invalid.")
+                            % who)
         if person.birth_date is None:
-            problems.append(f"{person.matricule} {person.last_name}: missing birth date")
+            problems.append(_("%(matricule)s %(name)s: the birth date is missing; give it in the entrepreneur's record "
+                              "or in the monthly file (column date_naissance).") % who)
     if problems:
         raise DsnBuildError(problems)
     version = norm_version(period)
@@ -258,7 +299,7 @@ def dsn_build(*, employer: DsnEmployer, employees: list[DsnEmployee], period: da
     w.add("S10.G00.01.005", employer.postal_code)
     w.add("S10.G00.01.006", employer.city)
     w.add("S20.G00.05.001", "01")
-    w.add("S20.G00.05.002", "01")
+    w.add("S20.G00.05.002", "01" if order_number == 1 else "03")
     w.add("S20.G00.05.003", "11")
     w.add("S20.G00.05.004", str(order_number))
     w.add("S20.G00.05.005", dsn_date(period))
@@ -275,7 +316,7 @@ def dsn_build(*, employer: DsnEmployer, employees: list[DsnEmployee], period: da
     w.add("S21.G00.11.003", employer.address)
     w.add("S21.G00.11.004", employer.postal_code)
     w.add("S21.G00.11.005", employer.city)
-    w.add("S21.G00.11.008", str(len(employees)))
+    w.add("S21.G00.11.008", str(employer.headcount))
     for person in employees:
         nir = person.nir.replace(" ", "").upper()
         contract_number = dsn_value(person.matricule)[:20] or "1"
@@ -287,7 +328,7 @@ def dsn_build(*, employer: DsnEmployer, employees: list[DsnEmployee], period: da
         w.add("S21.G00.30.019", person.matricule)
         cadre = person.status == "cadre"
         w.add("S21.G00.40.001", dsn_date(person.contract_start))
-        w.add("S21.G00.40.002", "02" if cadre else "04")
+        w.add("S21.G00.40.002", "04" if cadre else "06")
         w.add("S21.G00.40.003", "01" if cadre else "04")
         w.add("S21.G00.40.006", person.job_title)
         w.add("S21.G00.40.007", "01")
@@ -400,9 +441,28 @@ def dsn_check(text: str) -> list[str]:
             problems.append(f"line {number}: {rubric} date {value!r} is not a valid DDMMYYYY date")
         if rubric == "S21.G00.30.001" and not _NIR13.match(value):
             problems.append(f"line {number}: NIR {value!r} is not a valid 13-character NIR")
+        if rubric in CODE_LISTS and value not in CODE_LISTS[rubric]:
+            problems.append(f"line {number}: {rubric} code {value!r} is not one of {sorted(CODE_LISTS[rubric])}")
+        if rubric == "S21.G00.11.008" and not value.isdigit():
+            problems.append(f"line {number}: S21.G00.11.008 headcount {value!r} is not a whole number")
         if block == "S90.G00.90":
             s90[field_no] = value
     close(previous_block, current, len(raw_lines) + 1)
+
+    names = [block for block, _fields, _at in blocks]
+    for block in ONCE_PER_FILE:
+        if names.count(block) > 1:
+            problems.append(f"block {block} appears {names.count(block)} times; once per file")
+    employee_groups: list[list[str]] = []
+    for block in names:
+        if block == "S21.G00.30":
+            employee_groups.append([])
+        elif employee_groups and block.startswith("S21.G00.") and block not in ONCE_PER_FILE:
+            employee_groups[-1].append(block)
+    for index, group in enumerate(employee_groups, start=1):
+        for block in ONCE_PER_EMPLOYEE:
+            if group.count(block) != 1:
+                problems.append(f"employee {index}: block {block} appears {group.count(block)} times; exactly once")
 
     for block, fields, _at in blocks:
         missing = MANDATORY.get(block, set()) - fields
@@ -417,7 +477,4 @@ def dsn_check(text: str) -> list[str]:
             problems.append(f"S90.G00.90.002 says {s90.get('002')!r} declarations, the file has {declarations}")
     if individuals == 0:
         problems.append("no employee (S21.G00.30) in the declaration")
-    headcount = [line for line in raw_lines if line.startswith("S21.G00.11.008,")]
-    if headcount and headcount[0] != f"S21.G00.11.008,'{individuals}'":
-        problems.append(f"S21.G00.11.008 headcount does not match the {individuals} employee block(s)")
     return problems

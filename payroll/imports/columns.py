@@ -94,6 +94,15 @@ COLUMNS: tuple[Column, ...] = (
     Column("date_entree", DATE, gettext_lazy("Optional: entry date of a new entrepreneur (dd/mm/yyyy); the first "
                                              "day of the month otherwise."),
            required_header=False, aliases=("date_d_entree", "entry_date")),
+    Column("date_sortie", DATE, gettext_lazy("Optional: last day of the contract when the entrepreneur leaves "
+                                             "during this month (dd/mm/yyyy)."),
+           required_header=False, aliases=("date_de_sortie", "date_fin_contrat", "exit_date")),
+    Column("heures_absence", HOURS, gettext_lazy("Optional: unpaid absence hours in the month (unpaid leave, "
+                                                 "unpaid sick days…)."),
+           required_header=False, aliases=("heures_d_absence", "absence_non_remuneree", "absence_hours")),
+    Column("date_naissance", DATE, gettext_lazy("Birth date (dd/mm/yyyy). Required for a new employee number: "
+                                                "the DSN needs it."),
+           required_header=False, aliases=("date_de_naissance", "naissance", "birth_date")),
 )
 BY_KEY = {c.key: c for c in COLUMNS}
 REQUIRED_HEADERS = tuple(c.key for c in COLUMNS if c.required_header)

@@ -89,6 +89,9 @@ class ParsedRow:
     target_net: Decimal | None
     entry_date: datetime.date
     known: KnownEntrepreneur | None
+    exit_date: datetime.date | None = None
+    absence_hours: Decimal = ZERO
+    birth_date: datetime.date | None = None
 
 
 class ErrorLog:
@@ -288,6 +291,23 @@ class _RowChecker:
                 if entry_date > ctx.period_end:
                     self.error(number, "date_entree", "entry_after_period", _(
                         "The entry date %(date)s is after this month.") % {"date": _day(entry_date)})
+            if "date_naissance" in self.header_of and not v.get("date_naissance") \
+                    and not self._had_error(number, "date_naissance"):
+                self.error(number, "date_naissance", "missing_required", _(
+                    "Required for a new employee number (%(matricule)s): the DSN needs the birth date.") % {
+                    "matricule": matricule})
+        birth_date = v.get("date_naissance")
+        if birth_date is not None and not (datetime.date(1900, 1, 1) <= birth_date <= ctx.period_end):
+            self.error(number, "date_naissance", "bad_birth_date", _(
+                "The birth date %(date)s is not plausible.") % {"date": _day(birth_date)})
+        exit_date = v.get("date_sortie")
+        if exit_date is not None and not (ctx.period <= exit_date <= ctx.period_end):
+            self.error(number, "date_sortie", "exit_outside_period", _(
+                "The exit date %(date)s is not in this month: give it only in the month the contract ends.") % {
+                "date": _day(exit_date)})
+        elif exit_date is not None and exit_date < entry_date:
+            self.error(number, "date_sortie", "exit_before_entry", _(
+                "The exit date %(date)s is before the entry date.") % {"date": _day(exit_date)})
 
         hours, gross = v.get("heures"), v.get("salaire_brut")
         if hours and gross is not None and ctx.smic_hourly is not None:
@@ -307,7 +327,8 @@ class _RowChecker:
             status=v["statut"], hours=hours or None, gross_salary=gross, bonuses=v.get("primes") or ZERO,
             reimbursed_expenses=v.get("frais_rembourses") or ZERO, revenue=v.get("chiffre_affaires_ht") or ZERO,
             pas_rate=v["taux_pas"], target_employer_cost=v.get("cout_employeur_cible"),
-            target_net=v.get("net_cible"), entry_date=entry_date, known=known,
+            target_net=v.get("net_cible"), entry_date=entry_date, known=known, exit_date=exit_date,
+            absence_hours=v.get("heures_absence") or ZERO, birth_date=birth_date,
         )
 
     def _had_error(self, number: int, key: str) -> bool:

@@ -34,6 +34,7 @@ class Employment(models.Model):
         help_text=_("151.67 is full time. Empty when pay follows activity, not time."))
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
     classification = models.CharField(_("classification"), max_length=120, blank=True)
+    fixed_term = models.BooleanField(_("fixed-term contract (CDD)"), default=False)
     start_date = models.DateField(_("contract start"))
     end_date = models.DateField(_("contract end"), null=True, blank=True)
     iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])

@@ -55,6 +55,16 @@ class Payslip(models.Model):
     reimbursed_expenses = models.DecimalField(**MONEY)
     net_paid = models.DecimalField(**MONEY)
     employer_cost = models.DecimalField(**MONEY)
+    # The reference SMIC of the réduction générale (6 decimals), added up over the year for the
+    # cumulative computation (D241-7 CSS); null on payslips computed before it was stored.
+    rg_smic = models.DecimalField(max_digits=14, decimal_places=6, null=True, blank=True)
+    # The prorated ceiling (6 decimals) and the ceiling-sliced bases the month carried, added up
+    # over the year for the progressive regularisation of the ceiling (R243-10 CSS).
+    ceiling = models.DecimalField(max_digits=14, decimal_places=6, null=True, blank=True)
+    base_tranche_a = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    base_tranche_2 = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    base_up_to_4 = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    base_up_to_8 = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     revenue = models.DecimalField(**MONEY)
     cae_contribution = models.DecimalField(**MONEY)
     # Hash of everything the PDF shows: a payslip whose content did not change is not re-rendered.

@@ -28,8 +28,13 @@ class PayrollSettings(models.Model):
     collective_agreement = models.CharField(_("collective agreement"), max_length=200, blank=True)
     idcc = models.CharField(_("IDCC"), max_length=4, blank=True, validators=[
         RegexValidator(r"^\d{4}$", _("The IDCC has four digits."))])
-    headcount_50_plus = models.BooleanField(_("50 employees or more"), default=False,
-                                            help_text=_("Changes FNAL and the réduction générale."))
+    headcount_override = models.PositiveIntegerField(
+        _("headcount (override)"), null=True, blank=True,
+        help_text=_("Leave empty to use the headcount computed from the employment data (yearly average, "
+                    "thresholds of 11 and 50 crossed for five years, L130-1 CSS)."))
+    mobility_rate = models.DecimalField(
+        _("versement mobilité rate (%)"), max_digits=5, decimal_places=2, default=Decimal("0"), validators=PERCENT,
+        help_text=_("The transport authority's rate where the entrepreneurs work; owed from 11 employees."))
     at_mp_rate = models.DecimalField(_("AT/MP rate (%)"), max_digits=5, decimal_places=2, validators=PERCENT)
     alsace_moselle = models.BooleanField(_("Alsace-Moselle scheme"), default=False)
     paid_leave_fund = models.BooleanField(_("member of a paid-leave fund (CIBTP)"), default=False)

@@ -113,6 +113,10 @@ class SubmissionLine(models.Model):
     pas_rate = models.DecimalField(max_digits=5, decimal_places=2, default=0)
     target_employer_cost = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     target_net = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    # Within the month: the last day of the contract (exit) and the unpaid absence hours; they
+    # prorate the ceiling and the SMIC of the réduction générale (R242-2, D241-7 CSS).
+    exit_date = models.DateField(null=True, blank=True)
+    absence_hours = models.DecimalField(max_digits=6, decimal_places=2, default=0)
 
     objects = ScopedManager(workspace="workspace")
 

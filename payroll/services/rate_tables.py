@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from backoffice.models import Workspace, WorkspaceKind
 from backoffice.services.audit import audit_record, diff_fields, snapshot
-from payroll.engine.rates import load_rate_set
+from payroll.engine.rates import INPUT_RATE_CODES, load_rate_set
 from payroll.models import RateLine, RateTable
 
 LINE_FIELDS = ["label", "employee_rate", "employer_rate", "source"]
@@ -61,9 +61,9 @@ def rate_line_update(*, actor, line: RateLine, label: str, employee_rate: Decima
         errors["employee_rate"] = [_("A rate cannot be negative (0 when there is none).")]
     if employer_rate is not None and employer_rate < 0:
         errors["employer_rate"] = [_("A rate cannot be negative (0 when there is none).")]
-    if employer_rate is None and line.code != "at_mp":
-        errors["employer_rate"] = [_("Only the AT/MP line takes each workspace's own employer rate; "
-                                     "give a rate (0 when there is none).")]
+    if employer_rate is None and line.code not in INPUT_RATE_CODES:
+        errors["employer_rate"] = [_("Only the AT/MP and versement mobilité lines take each workspace's own "
+                                     "employer rate; give a rate (0 when there is none).")]
     if errors:
         raise ValidationError(errors)
     before = snapshot(line, LINE_FIELDS)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -42,6 +42,7 @@ from payroll.engine import (
 )
 from payroll.engine.money import ZERO
 from payroll.engine.payslip import PayslipLine as EngineLine
+from payroll.engine.payslip import YearToDate
 from payroll.exports.dsn import (
     CONTRIBUTION_CODES,
     DsnBuildError,
@@ -64,6 +65,8 @@ from payroll.models import (
     SubmissionLine,
     SubmissionState,
 )
+from payroll.models.employment import ContractType
+from payroll.selectors.headcount import workspace_headcount
 from payroll.selectors.people import employment_allows_payslip
 from payroll.selectors.rates import NoRateTable, rate_set_for
 from payroll.services.payslips import (
@@ -81,7 +84,8 @@ BATCH = 1000
 PAYSLIP_FIELDS = [
     "run", "status", "hours", "gross", "total_employee_contributions", "total_employer_contributions",
     "reduction_generale", "net_social", "net_before_tax", "taxable_net", "pas_rate", "pas_amount",
-    "reimbursed_expenses", "net_paid", "employer_cost", "revenue", "cae_contribution", "content_hash",
+    "reimbursed_expenses", "net_paid", "employer_cost", "rg_smic", "ceiling", "base_tranche_a", "base_tranche_2", "base_up_to_4",
+    "base_up_to_8", "revenue", "cae_contribution", "content_hash",
 ]
 
 
@@ -133,6 +137,30 @@ def year_to_date_revenue(workspace: Workspace, period: datetime.date) -> dict[in
     return {row["entrepreneur_id"]: row["total"] or ZERO for row in rows}
 
 
+def year_to_date_pay(workspace: Workspace, period: datetime.date) -> dict[int, YearToDate | None]:
+    """Per entrepreneur, the stored payslips of the earlier months of the year added up (one
+    query): gross, reference SMIC and réduction générale applied, for the cumulative réduction
+    générale (D241-7 CSS); ceilings and ceiling-sliced bases, for the progressive regularisation
+    of the ceiling (R243-10 CSS). Rebuilt at every run, so a corrected month flows into the next month
+    computed. None when an earlier payslip predates the stored SMIC (the month then stands alone)."""
+    rows = (Payslip.objects.filter(workspace=workspace, period__year=period.year, period__lt=period).order_by()
+            .values("entrepreneur_id")
+            .annotate(ytd_gross=Sum("gross"), ytd_smic=Sum("rg_smic"), ytd_reduction=Sum("reduction_generale"),
+                      ytd_ceiling=Sum("ceiling"), ytd_tranche_a=Sum("base_tranche_a"),
+                      ytd_tranche_2=Sum("base_tranche_2"), ytd_up_to_4=Sum("base_up_to_4"),
+                      ytd_up_to_8=Sum("base_up_to_8"),
+                      missing=Count("pk", filter=Q(rg_smic__isnull=True) | Q(ceiling__isnull=True))))
+    return {row["entrepreneur_id"]: None if row["missing"] else
+            YearToDate(gross=row["ytd_gross"], smic=row["ytd_smic"], reduction=row["ytd_reduction"],
+                       ceiling=row["ytd_ceiling"], tranche_a=row["ytd_tranche_a"], tranche_2=row["ytd_tranche_2"],
+                       up_to_4=row["ytd_up_to_4"], up_to_8=row["ytd_up_to_8"])
+            for row in rows}
+
+
+def _within(day: datetime.date | None, month: datetime.date) -> datetime.date | None:
+    return day if day is not None and month <= day <= last_day(month) else None
+
+
 def _get_period(workspace: Workspace, period) -> PayrollPeriod:
     if isinstance(period, PayrollPeriod):
         if period.workspace_id != workspace.pk:
@@ -169,6 +197,8 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
     employments = {e.entrepreneur_id: e for e in Employment.objects.filter(workspace=workspace)}
     schemes = {status: engine_schemes(settings, status) for status in ("cadre", "non_cadre")}
     ytd = year_to_date_revenue(workspace, month)
+    ytd_pay = year_to_date_pay(workspace, month)
+    headcount = workspace_headcount(workspace, month.year, settings).retained
     employer = employer_identity(workspace, settings)
     pay_day = payment_date(month, settings)
 
@@ -191,8 +221,9 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
             continue
         paid_ids.append(line.entrepreneur_id)
         payslip, payslip_lines = _compute_line(
-            line=line, employment=employment, settings=settings, rates=rates, schemes=schemes,
-            ytd=ytd.get(line.entrepreneur_id, ZERO), month=month, workspace=workspace, run=run, outcome=outcome)
+            line=line, employment=employment, settings=settings, rates=rates, schemes=schemes, headcount=headcount,
+            ytd=ytd.get(line.entrepreneur_id, ZERO), ytd_pay=ytd_pay.get(line.entrepreneur_id, YearToDate()),
+            month=month, workspace=workspace, run=run, outcome=outcome)
         payslip.content_hash = content_hash(payslip_content(
             payslip=payslip, lines=payslip_lines, employer=employer, employment=employment, payment_day=pay_day))
         previous = existing.pop(line.entrepreneur_id, None)
@@ -234,19 +265,25 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
 
 
 def _compute_line(*, line: SubmissionLine, employment: Employment | None, settings: PayrollSettings, rates,
-                  schemes, ytd: Decimal, month: datetime.date, workspace: Workspace, run: PayrollRun,
+                  schemes, headcount: int, ytd: Decimal, ytd_pay: YearToDate | None, month: datetime.date,
+                  workspace: Workspace, run: PayrollRun,
                   outcome: RunOutcome) -> tuple[Payslip, tuple[EngineLine, ...]]:
     person = line.entrepreneur
     status = line.status or (employment.status if employment else "non_cadre")
     hours = line.hours if line.hours is not None else (employment.contractual_hours if employment else None)
     if hours is not None and hours <= 0:
         hours = None  # no hours given: pay not tied to time (hour-equivalent rule of the engine)
+    exits = [day for day in (line.exit_date, employment.end_date if employment else None) if day is not None]
     try:
         template = PayslipInput(
             period=month, status=status, gross_salary=line.gross_salary or ZERO, at_mp_rate=settings.at_mp_rate,
             contractual_hours=hours, bonuses=line.bonuses, reimbursed_expenses=line.reimbursed_expenses,
-            pas_rate=line.pas_rate, headcount_50_plus=settings.headcount_50_plus, schemes=schemes[status],
-            alsace_moselle=settings.alsace_moselle)
+            pas_rate=line.pas_rate, headcount=headcount, mobility_rate=settings.mobility_rate,
+            fixed_term=bool(employment and employment.fixed_term), schemes=schemes[status],
+            alsace_moselle=settings.alsace_moselle,
+            entry_date=_within(employment.start_date if employment else person.entry_date, month),
+            exit_date=_within(min(exits) if exits else None, month), absence_hours=line.absence_hours,
+            year_to_date=ytd_pay)
     except (TypeError, ValueError) as exc:
         raise PayrollRunError(_("Row %(row)s (%(matricule)s): %(error)s") % {
             "row": line.row_number, "matricule": person.matricule, "error": exc}) from exc
@@ -282,7 +319,9 @@ def _compute_line(*, line: SubmissionLine, employment: Employment | None, settin
         reduction_generale=result.reduction_generale, net_social=result.net_social,
         net_before_tax=result.net_before_tax, taxable_net=result.taxable_net, pas_rate=result.pas_rate,
         pas_amount=result.pas_amount, reimbursed_expenses=result.reimbursed_expenses, net_paid=result.net_paid,
-        employer_cost=result.employer_cost, revenue=line.revenue, cae_contribution=contribution,
+        employer_cost=result.employer_cost, rg_smic=result.rg_smic, ceiling=result.ceiling_exact,
+        base_tranche_a=result.sliced_bases[0], base_tranche_2=result.sliced_bases[1],
+        base_up_to_4=result.sliced_bases[2], base_up_to_8=result.sliced_bases[3], revenue=line.revenue, cae_contribution=contribution,
     )
     return payslip, result.lines
 
@@ -372,6 +411,12 @@ def _dsn_employee(payslip: Payslip, employment: Employment | None) -> DsnEmploye
     def base_of(code: str) -> Decimal:
         return next((line.base for line in lines if line.code == code and line.base is not None), ZERO)
 
+    # S21.G00.50.004, montant net versé (cahier technique 2026): net taxable pay minus the
+    # non-deductible CSG and the CRDS minus the employer health share; the withholding tax and
+    # reimbursed expenses do not change it.
+    net_paid_dsn = (payslip.taxable_net
+                    - sum((line.employee_amount for line in lines if line.code in ("csg_non_deductible", "crds")), ZERO)
+                    - sum((line.employer_amount for line in lines if line.code == "health"), ZERO))
     contributions: dict[str, Decimal] = {}
     for line in lines:
         if line.code in CONTRIBUTION_CODES:
@@ -383,8 +428,15 @@ def _dsn_employee(payslip: Payslip, employment: Employment | None) -> DsnEmploye
         status=payslip.status, job_title=(employment.job_title if employment else "") or person.trade,
         hours=payslip.hours, gross=payslip.gross, capped_gross=base_of("vieillesse_plafonnee"),
         csg_base=base_of("csg_deductible"), unemployment_base=base_of("chomage"), taxable_net=payslip.taxable_net,
-        net_paid=payslip.net_paid, pas_rate=payslip.pas_rate, pas_amount=payslip.pas_amount,
+        net_paid=net_paid_dsn, pas_rate=payslip.pas_rate, pas_amount=payslip.pas_amount,
         contributions=contributions)
+
+
+def _headcount_at_month_end(workspace: Workspace, period: datetime.date) -> int:
+    """S21.G00.11.008: the salaried contracts (CESA) running on the month's last day."""
+    end = last_day(period)
+    return (Employment.objects.filter(workspace=workspace, contract_type=ContractType.CESA, start_date__lte=end)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=end)).count())
 
 
 @transaction.atomic
@@ -409,7 +461,8 @@ def payroll_declaration_generate(*, actor, payroll_period: PayrollPeriod) -> Dec
     employments = {e.entrepreneur_id: e for e in Employment.objects.filter(workspace=workspace)}
     employer = DsnEmployer(
         siren=workspace.siren, siret=settings.siret, name=workspace.name, address=workspace.address,
-        postal_code=workspace.postal_code, city=workspace.city, naf=settings.naf_code, idcc=settings.idcc)
+        postal_code=workspace.postal_code, city=workspace.city, naf=settings.naf_code, idcc=settings.idcc,
+        headcount=_headcount_at_month_end(workspace, payroll_period.period))
     order_number = Declaration.objects.filter(period=payroll_period).count() + 1
     try:
         text = dsn_build(employer=employer, employees=[_dsn_employee(p, employments.get(p.entrepreneur_id))

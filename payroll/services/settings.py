@@ -31,8 +31,8 @@ from payroll.engine.payslip import Scheme as EngineScheme
 from payroll.models import ContributionBracket, PayrollSettings, Scheme
 from payroll.models.settings import SchemeKind
 
-SETTINGS_FIELDS = ["siret", "naf_code", "urssaf_number", "collective_agreement", "idcc", "headcount_50_plus",
-                   "at_mp_rate", "alsace_moselle", "paid_leave_fund", "payment_day", "pension_funds",
+SETTINGS_FIELDS = ["siret", "naf_code", "urssaf_number", "collective_agreement", "idcc", "headcount_override",
+                   "mobility_rate", "at_mp_rate", "alsace_moselle", "paid_leave_fund", "payment_day", "pension_funds",
                    "contribution_base", "contribution_waiver_months"]
 SCHEME_FIELDS = ["kind", "label", "applies_to", "base", "employee_rate", "employer_rate", "employee_fixed",
                  "employer_fixed"]

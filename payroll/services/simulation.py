@@ -30,6 +30,7 @@ from payroll.engine.money import ZERO
 from payroll.engine.solve import Solution, solve_gross_for_employer_cost, solve_gross_for_net
 from payroll.models import Employment, RateTable
 from payroll.selectors.people import employment_allows_payslip, payroll_settings_of
+from payroll.selectors.headcount import workspace_headcount
 from payroll.selectors.rates import NoRateTable, rate_set_for
 from payroll.services.settings import engine_schemes
 
@@ -82,6 +83,7 @@ def payslip_simulate(*, workspace: Workspace, period: datetime.date, mode: str, 
     if settings is None:
         raise NoPayrollSettings(_("This workspace's payroll settings are not filled in yet (SIRET, URSSAF, AT/MP "
                                   "rate…): the payroll team sets them up before any payslip can be computed."))
+    employment = None
     if entrepreneur is not None:
         if entrepreneur.workspace_id != workspace.pk:
             raise ValueError("the entrepreneur belongs to another workspace")
@@ -105,8 +107,9 @@ def payslip_simulate(*, workspace: Workspace, period: datetime.date, mode: str, 
     template = PayslipInput(
         period=period.replace(day=1), status=status, gross_salary=amount if mode == "gross" else ZERO,
         at_mp_rate=settings.at_mp_rate, contractual_hours=hours, pas_rate=pas_rate,
-        headcount_50_plus=settings.headcount_50_plus, schemes=engine_schemes(settings, status),
-        alsace_moselle=settings.alsace_moselle)
+        headcount=workspace_headcount(workspace, period.year, settings).retained,
+        mobility_rate=settings.mobility_rate, fixed_term=bool(employment and employment.fixed_term),
+        schemes=engine_schemes(settings, status), alsace_moselle=settings.alsace_moselle)
     solution = None
     try:
         if mode == "gross":

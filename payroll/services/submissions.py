@@ -298,7 +298,8 @@ class _LineWriter:
         ws = self.workspace
         source = f"payroll submission {self.submission.period.period:%Y-%m} v{self.submission.version}"
         new = [Entrepreneur(workspace=ws, matricule=r.matricule, last_name=r.last_name, first_name=r.first_name,
-                            nir=r.nir, entry_date=r.entry_date) for r in rows if r.known is None]
+                            nir=r.nir, entry_date=r.entry_date, birth_date=r.birth_date)
+               for r in rows if r.known is None]
         ids: dict[str, int] = {r.matricule: r.known.pk for r in rows if r.known is not None}
         if new:
             created = Entrepreneur.objects.bulk_create(new, batch_size=BATCH_SIZE)
@@ -343,7 +344,8 @@ class _LineWriter:
             {"workspace_id": ws.pk, "submission_id": submission_id, "entrepreneur_id": ids[r.matricule],
              "row_number": r.row, "status": r.status, "hours": r.hours, "gross_salary": r.gross_salary,
              "bonuses": r.bonuses, "reimbursed_expenses": r.reimbursed_expenses, "revenue": r.revenue,
-             "pas_rate": r.pas_rate, "target_employer_cost": r.target_employer_cost, "target_net": r.target_net}
+             "pas_rate": r.pas_rate, "target_employer_cost": r.target_employer_cost, "target_net": r.target_net,
+             "exit_date": r.exit_date, "absence_hours": r.absence_hours}
             for r in rows])
         self.stats["lines"] += len(rows)
 

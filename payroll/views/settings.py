@@ -9,18 +9,18 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice.roles import Perm
 from payroll.forms import (
-    GE_50,
-    LT_50,
     BracketFormSet,
     ContributionExampleForm,
     PayrollSettingsForm,
     SchemeFormSet,
     formset_rows,
 )
+from payroll.selectors.headcount import workspace_headcount
 from payroll.selectors.people import payroll_settings_of, require_payroll
 from payroll.services.settings import (
     SCHEME_FIELDS,
@@ -41,8 +41,9 @@ def payroll_settings(request: HttpRequest, workspace: str) -> HttpResponse:
     example = None
     if settings is not None and (scheme := contribution_scheme(settings)) is not None:
         example = contribution_example(scheme, max(amount, Decimal("0")))
+    headcount = workspace_headcount(actor.workspace, timezone.localdate().year, settings) if settings else None
     return render(request, "payroll/settings.html", {
-        "settings": settings, "brackets": list(settings.brackets.all()) if settings else [],
+        "settings": settings, "headcount": headcount, "brackets": list(settings.brackets.all()) if settings else [],
         "schemes": list(settings.schemes.all()) if settings else [],
         "example": example, "example_form": example_form,
     })
@@ -50,9 +51,8 @@ def payroll_settings(request: HttpRequest, workspace: str) -> HttpResponse:
 
 def _initial(settings) -> tuple[dict, list[dict], list[dict]]:
     if settings is None:
-        return {"payment_day": 28, "contribution_waiver_months": 0, "headcount": LT_50}, [], []
-    initial = {name: getattr(settings, name) for name in SETTINGS_FIELDS if name != "headcount_50_plus"}
-    initial["headcount"] = GE_50 if settings.headcount_50_plus else LT_50
+        return {"payment_day": 28, "contribution_waiver_months": 0, "mobility_rate": Decimal("0")}, [], []
+    initial = {name: getattr(settings, name) for name in SETTINGS_FIELDS}
     brackets = [{"threshold": b.threshold, "rate": b.rate} for b in settings.brackets.all()]
     schemes = [{name: getattr(s, name) for name in SCHEME_FIELDS} for s in settings.schemes.all()]
     return initial, brackets, schemes
@@ -75,8 +75,6 @@ def payroll_settings_edit(request: HttpRequest, workspace: str) -> HttpResponse:
             for field, errors in exc.message_dict.items():
                 if field in ("brackets", "schemes"):
                     service_errors[field] = errors
-                elif field == "headcount_50_plus":
-                    form.add_error("headcount", errors)
                 else:
                     form.add_error(field if field in form.fields else None, errors)
         else:

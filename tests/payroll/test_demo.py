@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django_scopes import scopes_disabled
 
 from backoffice.models import Usage
-from payroll.models import MonthlySubmission, PayrollPeriod, Payslip
+from payroll.models import MonthlySubmission, PayrollPeriod, Payslip, PayslipLine
 
 
 def test_seed_demo_imports_and_computes_last_month_once(db):
@@ -14,5 +14,11 @@ def test_seed_demo_imports_and_computes_last_month_once(db):
         assert counts[0] > 0
         assert set(PayrollPeriod.objects.values_list("stage", flat=True)) == {"computed"}
         assert set(Payslip.objects.values_list("workspace__slug", flat=True)) == {"cae-a", "cae-b"}
+        # Issue 13: a variable-pay entrepreneur with a regularisation line (when the month before
+        # last is in the same year), an entry mid-month (ceiling and SMIC prorated).
+        last = PayrollPeriod.objects.order_by("-period").values_list("period", flat=True).first()
+        if last.month > 1:
+            assert PayslipLine.objects.filter(code="reduction_generale_regularisation", payslip__period=last).exists()
+        assert Payslip.objects.filter(period=last, entrepreneur__entry_date=last.replace(day=16)).exists()
         call_command("seed_demo")
         assert (Payslip.objects.count(), MonthlySubmission.objects.count(), Usage.objects.count()) == counts

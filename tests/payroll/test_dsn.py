@@ -52,13 +52,14 @@ def test_generated_declaration_passes_the_structural_checks_and_is_stored(declar
     assert declaration.document.content_type == "text/plain"
 
 
-def test_values_carry_no_quote_nor_comma(declaration):
+def test_values_carry_no_comma_and_keep_apostrophes(declaration):
+    """Apostrophes are valid characters of names (issue 13's review): O'Brien stays O'BRIEN."""
     text = text_of(declaration)
-    assert "S21.G00.30.002,'O BRIEN JR'" in text
+    assert "S21.G00.30.002,'O'BRIEN JR'" in text
     assert "S21.G00.30.004,'Zoé'" in text
     for line in text.strip().split("\r\n"):
         rubric, _, value = line.partition(",")
-        assert value.startswith("'") and value.endswith("'") and "'" not in value[1:-1] and "," not in value
+        assert value.startswith("'") and value.endswith("'") and "," not in value and '"' not in value
 
 
 def test_amounts_have_two_decimals_and_a_dot(declaration):
@@ -104,7 +105,10 @@ def test_dsn_check_catches_broken_files(declaration):
     assert any("date" in p for p in dsn_check(_break(good, "S20.G00.05.005,'01012026'", "S20.G00.05.005,'2026-01'")))
     swapped = _break(good, "S10.G00.00.001,'Mutualise'", "S90.G00.90.002,'1'")
     assert any("cannot follow" in p for p in dsn_check(swapped))
-    assert any("not of the form" in p for p in dsn_check(good + "S21.G00.30.002,'D'Artagnan'\r\n"))
+    assert any("not of the form" in p for p in dsn_check(good + "S21.G00.30.002,'D,Artagnan'\r\n"))
+    assert any("is not one of" in p for p in dsn_check(_break(good, "S21.G00.40.002,'06'", "S21.G00.40.002,'02'")))
+    contract = next(line for line in lines if line.startswith("S21.G00.40.001"))
+    assert any("exactly once" in p for p in dsn_check(_break(good, contract, contract + "\r\n" + contract)))
     assert any("must end with" in p for p in dsn_check("\r\n".join(lines[:-2]) + "\r\n"))
     assert dsn_check("") == ["the file is empty"]
 
@@ -120,7 +124,8 @@ def test_an_employee_without_nir_blocks_the_declaration(ws):
 
 
 @pytest.mark.parametrize(("raw", "clean"), [
-    ("D'Artagnan, Charles", "D Artagnan Charles"),
+    ("D'Artagnan, Charles", "D'Artagnan Charles"),
+    ("D\u2019Artagnan", "D'Artagnan"),
     ('a"b;c\r\nd\te', "a b c d e"),
     ("Łukasz Øster", "Lukasz Øster"),  # Latin-1 has Ø, not Ł
     ("  Zoé  ", "Zoé"),
@@ -128,3 +133,45 @@ def test_an_employee_without_nir_blocks_the_declaration(ws):
 ])
 def test_dsn_value_sanitises(raw, clean):
     assert dsn_value(raw) == clean
+
+
+def test_review_fixes_status_codes_net_paid_headcount_and_second_sending(ws):
+    """Issue 13 (review of the DSN): S21.G00.40.002 is 04 for a cadre, 06 for an employee;
+    S21.G00.50.004 is the montant net versé (net taxable − non-deductible CSG − CRDS − employer
+    health share = the net before income tax, whatever the PAS and expenses); S21.G00.11.008 is
+    the contracts running at the month's end, not the number of payslips; a second sending is
+    an "annule et remplace intégral" (S20.G00.05.002 = 03)."""
+    from payroll.models import Payslip
+    from tests.factories import PayrollEmploymentFactory
+
+    period = build_payroll_month(ws, lines=[
+        {"gross_salary": Decimal("2500.00"), "pas_rate": Decimal("5.00"), "reimbursed_expenses": Decimal("40.00")},
+        {"gross_salary": Decimal("6000.00"), "status": "cadre"},
+    ])
+    for _ in range(3):  # contracts without a payslip this month still count in the headcount
+        PayrollEmploymentFactory(entrepreneur=EntrepreneurFactory(workspace=ws))
+    payroll_run(actor=None, workspace=ws, period=period)
+    first = payroll_declaration_generate(actor=None, payroll_period=period)
+    text = text_of(first)
+    assert "S21.G00.40.002,'04'" in text and "S21.G00.40.002,'06'" in text
+    low = Payslip.objects.get(gross=Decimal("2500.00"))
+    assert f"S21.G00.50.004,'{low.net_before_tax}'" in text and low.net_paid != low.net_before_tax
+    from payroll.models import Employment
+    assert f"S21.G00.11.008,'{Employment.objects.count()}'" in text and Employment.objects.count() == 3
+    assert "S20.G00.05.002,'01'" in text
+    second = text_of(payroll_declaration_generate(actor=None, payroll_period=period))
+    assert "S20.G00.05.002,'03'" in second and dsn_check(second) == []
+
+
+def test_a_new_hire_without_birth_date_is_named_in_the_users_language(ws):
+    """A new hire without a birth date blocks the DSN with a translated message (msgid asserted
+    here: the suite runs without the project catalogue; tests/test_i18n.py checks the French)
+    naming the person and where to give the date."""
+    person = EntrepreneurFactory(workspace=ws, birth_date=None)
+    period = build_payroll_month(ws, lines=[{"entrepreneur": person}])
+    payroll_run(actor=None, workspace=ws, period=period)
+    with pytest.raises(DeclarationInvalid) as caught:
+        payroll_declaration_generate(actor=None, payroll_period=period)
+    expected = (f"{person.matricule} {person.last_name}: the birth date is missing; give it in the entrepreneur's "
+                "record or in the monthly file (column date_naissance).")
+    assert caught.value.problems == [expected]

@@ -140,7 +140,7 @@ def test_loader_refuses_malformed_lines(field: str, value: object) -> None:
 
 def test_every_base_and_condition_is_implemented() -> None:
     """The vocabularies declared in rates.py are all computed by bases.py."""
-    assert set(ceiling_bases(D(1), D(1))) | {"csg"} == set(BASES)
+    assert set(ceiling_bases(D(1), D(1))) | {"csg", "employer_schemes"} == set(BASES)
     inp = PayslipInput(period=JAN_2026, status="cadre", gross_salary=D(1), at_mp_rate=D(1))
     context = PayContext(inp=inp, gross=D(1), ceiling=D(1), smic=D(1))
     for name in CONDITIONS:  # an unevaluated condition raises AssertionError
@@ -293,7 +293,7 @@ def test_2026_maladie_13_and_famille_5_25_at_every_pay() -> None:
 
 def test_fnal_depends_on_headcount() -> None:
     """L813-4 CCH: 0.10 % up to the ceiling under 50 employees, 0.50 % on all pay from 50."""
-    small, large = slip(gross="5000"), slip(gross="5000", headcount_50_plus=True)
+    small, large = slip(gross="5000"), slip(gross="5000", headcount=50)
     assert (small.line("fnal").base, small.line("fnal").employer_amount) == (PMSS_2026, D("4.01"))
     assert not small.has_line("fnal_50_plus")
     assert (large.line("fnal_50_plus").base, large.line("fnal_50_plus").employer_amount) == (
@@ -321,8 +321,9 @@ def test_at_mp_rate_comes_from_the_input() -> None:
 
 def test_employer_scheme_shares_enter_csg_base_and_health_share_is_taxable() -> None:
     """Facts file: employer health/provident shares join the CSG base (100 %);
-    art. 83 CGI: the employer health share is taxable; BOSS: montant net social adds the
-    employer provident share and deducts the employee health share only."""
+    art. 83 CGI: the employer health share is taxable; BOSS « Montant net social » (update
+    of 14/11/2023): gross minus every employee contribution, health and provident shares
+    included, no employer share added."""
     health = Scheme(label="Mutuelle", kind="health", employee_fixed=D("30"), employer_fixed=D("40"))
     provident = Scheme(
         label="Prévoyance",
@@ -337,8 +338,8 @@ def test_employer_scheme_shares_enter_csg_base_and_health_share_is_taxable() -> 
     assert covered.net_before_tax == D("3000") - covered.total_employee_contributions
     csg_crds = sum(line.employee_amount for line in covered.block_lines("CSG/CRDS non déductible"))
     assert covered.taxable_net == covered.net_before_tax + csg_crds + D("40")
-    legal = covered.total_employee_contributions - D("30") - D("15")
-    assert covered.net_social == D("3000") + D("45") - legal - D("30")
+    assert covered.net_social == D("3000") - covered.total_employee_contributions
+    assert covered.net_social == covered.net_before_tax
 
 
 def test_health_scheme_quoted_in_percent_of_pmss() -> None:
@@ -363,7 +364,7 @@ def test_health_scheme_quoted_in_percent_of_pmss() -> None:
 def test_rgdu_2026_published_coefficients(gross: str, headcount_50_plus: bool, coefficient: str) -> None:
     """RGDU, décret 2025-887 (facts file checks): 0.3981 / 0.4021 at 1 SMIC, 0.2225 / 0.2247
     at 1.25 SMIC (1.25 × 1 823.03 = 2 278.79)."""
-    result = slip(gross=gross, headcount_50_plus=headcount_50_plus)
+    result = slip(gross=gross, headcount=50 if headcount_50_plus else 1)
     assert result.rg_coefficient == D(coefficient)
     line = result.line("reduction_generale")
     assert line.block == "Exonérations/allègements"
@@ -372,10 +373,11 @@ def test_rgdu_2026_published_coefficients(gross: str, headcount_50_plus: bool, c
 
 
 def test_rgdu_floor_below_3_smic_and_zero_from_3_smic() -> None:
-    """RGDU: C ≥ T_min = 0.02 below 3 SMIC, 0 at or above 3 × 1 823.03 = 5 469.09."""
-    assert slip(gross="5469.08").rg_coefficient == D("0.0200")
-    assert slip(gross="5469.09").rg_coefficient == 0
-    assert not slip(gross="5469.09").has_line("reduction_generale")
+    """RGDU: C ≥ T_min = 0.02 below 3 SMIC, 0 at or above 3 SMIC. D241-7: the monthly SMIC is
+    1 820 × 12.02 / 12 = 1 823.0333…, so 3 SMIC = 5 469.10 (not 3 × 1 823.03 = 5 469.09)."""
+    assert slip(gross="5469.09").rg_coefficient == D("0.0200")
+    assert slip(gross="5469.10").rg_coefficient == 0
+    assert not slip(gross="5469.10").has_line("reduction_generale")
 
 
 @pytest.mark.parametrize(
@@ -389,7 +391,7 @@ def test_rgdu_floor_below_3_smic_and_zero_from_3_smic() -> None:
 )
 def test_rg_2025_equals_t_at_one_smic(period: date, headcount_50_plus: bool, t: str) -> None:
     """D241-7 CSS / facts file: C = T at 1 SMIC (1 801.80 €); T changes on 1 May 2025."""
-    assert slip(period, SMIC_2025, headcount_50_plus=headcount_50_plus).rg_coefficient == D(t)
+    assert slip(period, SMIC_2025, headcount=50 if headcount_50_plus else 1).rg_coefficient == D(t)
 
 
 def test_rg_2025_is_zero_at_1_6_smic() -> None:
@@ -422,7 +424,7 @@ def test_no_hours_uses_the_hour_equivalent() -> None:
 TEMPLATES = [
     PayslipInput(period=JAN_2026, status="non_cadre", gross_salary=D(0), at_mp_rate=D("1.00")),
     PayslipInput(
-        period=JAN_2025, status="cadre", gross_salary=D(0), at_mp_rate=D("0.70"), headcount_50_plus=True
+        period=JAN_2025, status="cadre", gross_salary=D(0), at_mp_rate=D("0.70"), headcount=50
     ),
     PayslipInput(
         period=JUN_2025, status="non_cadre", gross_salary=D(0), at_mp_rate=D("1.20"), contractual_hours=None
@@ -463,14 +465,14 @@ def test_solver_round_trip_gross_net_gross(template: PayslipInput, gross_cents: 
 
 
 def test_solver_for_a_round_employer_cost() -> None:
-    """A fiche navette asks for a 4 000.00 € employer cost in January 2026. The cost moves by
-    uneven steps (here 3 cents for one cent of gross) and skips 4 000.00: the closest is returned."""
+    """A fiche navette asks for a 3 994.00 € employer cost in January 2026. The cost moves by
+    uneven steps (here 3 cents for one cent of gross) and skips 3 994.00: the closest is returned."""
     rates = rate_set_for(JAN_2026)
-    solution = solve_gross_for_employer_cost(D("4000"), TEMPLATES[0], rates)
-    assert (solution.gross_salary, solution.achieved, solution.exact) == (D("3050.96"), D("4000.01"), False)
+    solution = solve_gross_for_employer_cost(D("3994"), TEMPLATES[0], rates)
+    assert (solution.gross_salary, solution.achieved, solution.exact) == (D("3024.27"), D("3994.01"), False)
     one_cent_less = replace(TEMPLATES[0], gross_salary=solution.gross_salary - D("0.01"))
-    assert compute_payslip(one_cent_less, rates).employer_cost == D("3999.98")
-    assert solve_gross_for_employer_cost(D("4000.01"), TEMPLATES[0], rates).exact
+    assert compute_payslip(one_cent_less, rates).employer_cost == D("3993.98")
+    assert solve_gross_for_employer_cost(D("3994.01"), TEMPLATES[0], rates).exact
 
 
 def test_solver_returns_closest_cent_when_target_falls_in_a_jump() -> None:

@@ -39,7 +39,7 @@ def settings_of(workspace) -> PayrollSettings | None:
 def form_data(workspace, **overrides) -> dict:
     data = {
         "siret": make_siret(workspace.siren, 2), "naf_code": "70.22z", "urssaf_number": "117 000 001 234",
-        "collective_agreement": "Syntec", "idcc": "1486", "headcount": "lt50", "at_mp_rate": "1,30",
+        "collective_agreement": "Syntec", "idcc": "1486", "headcount_override": "", "mobility_rate": "1,75", "at_mp_rate": "1,30",
         "payment_day": "28", "pension_funds": "AGIRC-ARRCO", "contribution_base": "revenue",
         "contribution_waiver_months": "6",
         "brackets-TOTAL_FORMS": "3", "brackets-INITIAL_FORMS": "0", "brackets-MIN_NUM_FORMS": "0",
@@ -70,7 +70,7 @@ def test_staff_sets_up_settings_schemes_and_brackets_with_french_numbers(world):
     settings = settings_of(world.partner_a)
     assert settings.naf_code == "7022Z" and settings.urssaf_number == "117000001234"
     assert settings.at_mp_rate == Decimal("1.30") and settings.contribution_waiver_months == 6
-    assert settings.headcount_50_plus is False
+    assert settings.headcount_override is None and settings.mobility_rate == Decimal("1.75")
     with scopes_disabled():
         brackets = [(b.threshold, b.rate) for b in ContributionBracket.objects.filter(settings=settings)]
         assert brackets == [(Decimal("0"), Decimal("10")), (Decimal("35000"), Decimal("8")),
@@ -195,7 +195,7 @@ def test_service_refuses_an_alumni_company(world):
                               at_mp_rate=Decimal("1"))
 
 
-def test_headcount_help_text_mentions_fnal_and_reduction(world):
+def test_headcount_help_text_names_its_rule_and_what_it_drives(world):
     form = login(world.users["staff"]).get(edit("cae-a")).context["form"]
-    help_text = str(form.fields["headcount"].help_text)
-    assert "FNAL" in help_text and "0.50" in help_text.replace(",", ".")
+    help_text = str(form.fields["headcount_override"].help_text)
+    assert "FNAL" in help_text and "L130-1" in help_text and "PEEC" in help_text

@@ -41,3 +41,21 @@ def test_import_is_idempotent_and_keeps_staff_edits_unless_replacing():
     assert RateTable.objects.get(pk=table.pk).title == "Edited by staff"
     assert datetime.date(2026, 1, 1) in rate_tables_import(replace=True)
     assert RateTable.objects.get(effective_from=datetime.date(2026, 1, 1)).title != "Edited by staff"
+
+
+@pytest.mark.django_db
+def test_new_shipped_lines_reach_stored_tables_without_touching_staff_edits():
+    """Migration 0004: lines added to the JSON (formation, taxe d'apprentissage, PEEC…) are added
+    to tables already in the database; a staff edit of an existing line stays."""
+    from payroll.models import RateLine
+    from payroll.services.rates import rate_tables_add_missing_lines
+
+    table = RateTable.objects.get(effective_from=datetime.date(2026, 1, 1))
+    table.lines.filter(code="peec").delete()
+    table.lines.filter(code="csa").update(label="CSA (edited)")
+    assert rate_tables_add_missing_lines() == 1
+    assert table.lines.get(code="csa").label == "CSA (edited)"
+    codes = list(RateLine.objects.filter(table=table).order_by("order").values_list("code", flat=True))
+    data = json.loads((DATA_DIR / "2026-01-01.json").read_text(encoding="utf-8"))
+    assert codes == [raw["code"] for raw in data["lines"]]
+    assert rate_tables_add_missing_lines() == 0

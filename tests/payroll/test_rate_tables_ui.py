@@ -93,7 +93,7 @@ def test_an_edited_rate_changes_the_computed_line_and_is_audited(world):
 @pytest.mark.parametrize(("overrides", "field", "message"), [
     ({"employer_rate": "-1"}, "employer_rate", "A rate cannot be negative (0 when there is none)."),
     ({"employer_rate": ""}, "employer_rate",
-     "Only the AT/MP line takes each workspace's own employer rate; give a rate (0 when there is none)."),
+     "Only the AT/MP and versement mobilité lines take each workspace's own employer rate; give a rate (0 when there is none)."),
     ({"source": "  "}, "source", "Every rate needs its legal source (article, decree, URSSAF page)."),
     ({"employee_rate": "1,23456"}, "employee_rate", None),  # Django's "at most 4 decimals"
 ])

@@ -102,11 +102,12 @@ def test_rerun_updates_in_place_and_drops_people_no_longer_in_the_data(world, ws
 
 def test_target_employer_cost_gives_that_cost_to_the_cent(ws):
     """A line giving the employer cost (fiche navette: what the activity funds) is worked back
-    to the gross whose employer cost is exactly the target (payroll/engine/solve.py)."""
-    period = build_payroll_month(ws, lines=[{"gross_salary": None, "target_employer_cost": Decimal("4000.00")}])
+    to the gross whose employer cost is exactly the target (payroll/engine/solve.py). (Per-line
+    rounding skips some cents, e.g. 4 000.00 here: 3 999.99 is one the costs reach.)"""
+    period = build_payroll_month(ws, lines=[{"gross_salary": None, "target_employer_cost": Decimal("3999.99")}])
     outcome = payroll_run(actor=None, workspace=ws, period=period)
     payslip = Payslip.objects.get()
-    assert payslip.employer_cost == Decimal("4000.00")
+    assert payslip.employer_cost == Decimal("3999.99")
     assert Decimal("2500") < payslip.gross < Decimal("4000")
     assert outcome.inexact == []
 
@@ -233,3 +234,79 @@ def test_the_queue_shows_the_months_stage_in_the_users_language(world, ws):
         page = login(world.users["staff"]).get(reverse("staff:queue"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Calculée" in page
     assert ">computed<" not in page and "Computed" not in page
+
+
+def test_headcount_comes_from_the_employment_data_unless_overridden(ws):
+    """L130-1 CSS: twelve CESA contracts since 2019 make 12 for 2026 (five years at 11 or more):
+    formation at 1 %, versement mobilité and no PEEC. The payroll team's override (60: the CAE
+    employs staff outside Mutualise) turns on PEEC and FNAL 0.50 % (L313-1 CCH, L813-4 CCH)."""
+    lines = [{"gross_salary": Decimal("2500.00"), "employment": {"start_date": datetime.date(2019, 1, 1),
+                                                                 "contractual_hours": None}}
+             for _ in range(12)]
+    period = build_payroll_month(ws, lines=lines)
+    from payroll.models import PayrollSettings
+    PayrollSettings.objects.filter(workspace=ws).update(mobility_rate=Decimal("1.75"))
+    payroll_run(actor=None, workspace=ws, period=period)
+    codes = set(PayslipLine.objects.filter(payslip__entrepreneur=Payslip.objects.first().entrepreneur)
+                .values_list("code", flat=True))
+    assert {"formation_professionnelle_11_plus", "versement_mobilite", "fnal"} <= codes
+    assert not {"peec", "formation_professionnelle", "fnal_50_plus"} & codes
+    PayrollSettings.objects.filter(workspace=ws).update(headcount_override=60)
+    payroll_run(actor=None, workspace=ws, period=period)
+    codes = set(PayslipLine.objects.filter(payslip__entrepreneur=Payslip.objects.first().entrepreneur)
+                .values_list("code", flat=True))
+    assert {"peec", "fnal_50_plus"} <= codes
+
+
+def _rg_formula(pay: Decimal, smic: Decimal) -> Decimal:
+    from payroll.engine import rate_set_for
+    from payroll.engine.money import cents
+    from payroll.engine.reduction import rg_coefficient
+
+    return cents(rg_coefficient(pay, smic, rate_set_for(JAN), headcount_50_plus=False) * pay)
+
+
+def test_reduction_is_cumulative_and_a_corrected_month_reflows(ws):
+    """D241-7 CSS: February's reduction is the year-to-date reduction less January's, with the
+    catch-up on its own line; correcting January then re-running February keeps the two months
+    on the annual formula (year-to-date figures rebuilt from the stored payslips)."""
+    from payroll.models import SubmissionLine
+
+    person = EntrepreneurFactory(workspace=ws, entry_date=datetime.date(2020, 1, 1))
+    full_time = {"entrepreneur": person, "hours": Decimal("151.67"),
+                 "employment": {"start_date": datetime.date(2020, 1, 1), "contractual_hours": Decimal("151.67")}}
+    january = build_payroll_month(ws, period=JAN, lines=[{**full_time, "gross_salary": Decimal("1823.03")}])
+    payroll_run(actor=None, workspace=ws, period=january)
+    february = build_payroll_month(ws, period=FEB, lines=[{**full_time, "gross_salary": Decimal("4000.00")}])
+    payroll_run(actor=None, workspace=ws, period=february)
+    jan, feb = Payslip.objects.get(period=JAN), Payslip.objects.get(period=FEB)
+    smic = jan.rg_smic + feb.rg_smic
+    assert smic == Decimal("3646.066666")  # 2 × 1 823.033333
+    assert jan.reduction_generale + feb.reduction_generale == _rg_formula(Decimal("5823.03"), smic)
+    assert feb.lines.filter(code="reduction_generale_regularisation").exists()
+
+    SubmissionLine.objects.filter(submission__period=january).update(gross_salary=Decimal("2500.00"))
+    payroll_run(actor=None, workspace=ws, period=january)
+    payroll_run(actor=None, workspace=ws, period=february)
+    jan, feb = Payslip.objects.get(period=JAN), Payslip.objects.get(period=FEB)
+    assert jan.reduction_generale + feb.reduction_generale == _rg_formula(Decimal("6500.00"), smic)
+
+
+def test_entry_mid_month_and_exit_prorate_smic_and_ceiling(ws):
+    """Issue 13's example: a 104-hour contract starting Tuesday 16 June 2026 at 1 000 € gross gets
+    109.00 € of RGDU (SMIC for 52 paid hours), not 398.10 €; an exit on 10 June (exit date in the
+    monthly file) prorates the ceiling to 10/30 (R242-2 CSS)."""
+    june = datetime.date(2026, 6, 1)
+    newcomer = EntrepreneurFactory(workspace=ws, entry_date=datetime.date(2026, 6, 16))
+    leaver = EntrepreneurFactory(workspace=ws, entry_date=datetime.date(2020, 1, 1))
+    period = build_payroll_month(ws, period=june, lines=[
+        {"entrepreneur": newcomer, "hours": None, "gross_salary": Decimal("1000.00"),
+         "employment": {"start_date": datetime.date(2026, 6, 16), "contractual_hours": Decimal("104")}},
+        {"entrepreneur": leaver, "hours": None, "gross_salary": Decimal("6000.00"),
+         "exit_date": datetime.date(2026, 6, 10),
+         "employment": {"start_date": datetime.date(2020, 1, 1), "contractual_hours": None}},
+    ])
+    payroll_run(actor=None, workspace=ws, period=period)
+    assert Payslip.objects.get(entrepreneur=newcomer).reduction_generale == Decimal("109.00")
+    leaving = Payslip.objects.get(entrepreneur=leaver)
+    assert leaving.lines.get(code="vieillesse_plafonnee").base == Decimal("1335.00")  # 4 005 × 10 / 30

@@ -434,3 +434,28 @@ def _storage_files(settings):
 
     root = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
     return [p for p in root.rglob("*") if p.is_file()]
+
+
+def test_exit_date_absence_hours_and_birth_date_columns(ws, send):
+    """Issue 13: the monthly file carries the exit date and unpaid absence hours (they prorate the
+    ceiling and the SMIC of the réduction générale, R242-2 and D241-7 CSS) and, for a new person,
+    the birth date the DSN needs; a new person without it is refused in French, row and column named."""
+    with scope(workspace=ws):
+        EntrepreneurFactory(workspace=ws, matricule="K1", nir=make_nir(1))
+    headers = [*submission_row("K1").keys(), "date_sortie", "heures_absence", "date_naissance"]
+    rows = [submission_row("K1", date_sortie="20/01/2026", heures_absence="7,5", date_naissance=""),
+            submission_row("N1", nom="Nouvelle", prenom="Zoé", nir=make_nir(2), date_naissance="14/07/1990",
+                           date_sortie="", heures_absence="")]
+    submission = confirm(ws, send(submission_xlsx(rows, headers)))
+    assert submission.state == SubmissionState.CONFIRMED, submission.errors
+    with scope(workspace=ws):
+        lines = {line.entrepreneur.matricule: line for line in SubmissionLine.objects.select_related("entrepreneur")}
+        assert (lines["K1"].exit_date, lines["K1"].absence_hours) == (datetime.date(2026, 1, 20), Decimal("7.50"))
+        assert lines["N1"].entrepreneur.birth_date == datetime.date(1990, 7, 14)
+
+    missing = [submission_row("N2", nom="Autre", prenom="Léa", nir=make_nir(3), date_naissance="",
+                              date_sortie="15/02/2026", heures_absence="")]
+    refused = send(submission_xlsx(missing, headers))
+    assert refused.state == SubmissionState.INVALID
+    messages = {(error["column"], error["code"]) for error in refused.errors}
+    assert ("date_naissance", "missing_required") in messages and ("date_sortie", "exit_outside_period") in messages
