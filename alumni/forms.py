@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from alumni.models import CompanyStatus, DeclarationFrequency, CompanyLegalForm
+from alumni.models import CompanyLegalForm, CompanyStatus, DeclarationFrequency
 from alumni.models.directory import ContactPreference
 from alumni.services.companies import RequestKind
 from backoffice.forms.records import DateInput

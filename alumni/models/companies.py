@@ -77,6 +77,9 @@ class Founder(models.Model):
         verbose_name = _("founder")
         constraints = [models.UniqueConstraint(fields=["workspace", "entrepreneur"], name="unique_founder")]
 
+    def __str__(self) -> str:
+        return f"{self.entrepreneur_id} → {self.company_id}"
+
 
 class CheckIn(models.Model):
     """The yearly check-in of a company (revenue, headcount, needs): one per company and year,

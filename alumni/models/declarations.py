@@ -58,3 +58,6 @@ class DeclarationReminder(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["workspace", "period_start"], name="one_reminder_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.workspace_id} {self.period_start:%Y-%m-%d} ×{self.count}"

@@ -23,6 +23,9 @@ class DirectoryMembership(models.Model):
         verbose_name = _("directory membership")
         constraints = [models.UniqueConstraint(fields=["workspace"], name="one_directory_membership")]
 
+    def __str__(self) -> str:
+        return f"{self.workspace_id}"
+
 
 class ContactPreference(models.TextChoices):
     EMAIL = "email", _("By e-mail")
@@ -85,6 +88,9 @@ class ContactRequest(models.Model):
     class Meta:
         verbose_name = _("contact request")
 
+    def __str__(self) -> str:
+        return f"{self.sender_workspace_id} → {self.profile_id}"
+
 
 class DirectorySearch(models.Model):
     """One search, counted for the staff figures per CAE (the query text is not kept)."""
@@ -92,3 +98,6 @@ class DirectorySearch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(workspace="workspace")
+
+    def __str__(self) -> str:
+        return f"{self.workspace_id} {self.created_at:%Y-%m-%d %H:%M}"

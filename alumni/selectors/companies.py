@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 

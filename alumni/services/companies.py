@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
-from alumni.models import AlumniCompany, CompanyStatus, DeclarationFrequency, Founder, CompanyLegalForm
+from alumni.models import AlumniCompany, CompanyLegalForm, CompanyStatus, DeclarationFrequency, Founder
 from alumni.selectors.companies import FOLLOW_UP_KIND, SERVICE_REQUEST_KIND
 from backoffice.models import Dossier, Entrepreneur, Role, Service, Workspace, WorkspaceKind
 from backoffice.models.agreements import PriceKind, UsageKind

@@ -28,10 +28,9 @@ from alumni.services.directory import (
     directory_withdraw,
 )
 from backoffice.forms.records import add_service_errors
-from backoffice.models import Entrepreneur, WorkspaceKind
+from backoffice.models import Entrepreneur, Workspace, WorkspaceKind
 from backoffice.roles import Perm
 from backoffice.tenancy import staff_wide
-from backoffice.models import Workspace
 
 
 def _caes():

@@ -4,7 +4,6 @@ and the staff's follow-up of that company (same addresses, staff permissions).""
 
 from __future__ import annotations
 
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse

@@ -29,8 +29,8 @@ from payroll.engine import PayslipInput, PayslipResult, compute_payslip
 from payroll.engine.money import ZERO
 from payroll.engine.solve import Solution, solve_gross_for_employer_cost, solve_gross_for_net
 from payroll.models import Employment, RateTable
-from payroll.selectors.people import employment_allows_payslip, payroll_settings_of
 from payroll.selectors.headcount import workspace_headcount
+from payroll.selectors.people import employment_allows_payslip, payroll_settings_of
 from payroll.selectors.rates import NoRateTable, rate_set_for
 from payroll.services.settings import engine_schemes
 

@@ -68,8 +68,9 @@ def test_status_badge_uses_the_registered_tone(world):
 
 
 def test_header_costs_a_constant_number_of_queries(clients, world, django_assert_max_num_queries):
-    from tests.factories import WorkspaceFactory
     from django_scopes import scopes_disabled
+
+    from tests.factories import WorkspaceFactory
 
     clients["staff"].get("/staff/")  # warm
     with django_assert_max_num_queries(40) as ctx:

@@ -46,17 +46,16 @@ def test_a_committed_file_stays(world):
 @pytest.mark.django_db(transaction=True)
 def test_no_file_is_left_after_a_rolled_back_render(world):
     """A payslip batch that fails after writing its PDFs leaves no PDF on disk."""
+    import importlib
     from decimal import Decimal
     from unittest import mock
+
+    from django.apps import apps
 
     from payroll.models import PayrollRun
     from payroll.services.runs import payroll_run
     from payroll.tasks.runs import render_payslips
     from tests.factories import PayrollBracketFactory, PayrollSettingsFactory, build_payroll_month
-
-    import importlib
-
-    from django.apps import apps
 
     importlib.import_module("payroll.migrations.0002_load_rate_tables").load(apps, None)  # flushed by earlier tests
     ws = world.partner_a

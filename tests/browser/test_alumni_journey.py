@@ -34,7 +34,7 @@ def test_alumni_company_declares_revenue_then_searches_the_directory(world, live
     _log_in(page, live_server, "c@example.test")
     page.goto(f"{live_server.url}/w/scop-c/alumni/")
     _assert_clean(page)
-    page.click(f"a[href='/w/scop-c/alumni/declare/']")
+    page.click("a[href='/w/scop-c/alumni/declare/']")
     page.select_option("select[name=period]", f"{last_year}-01-01")
     page.fill("input[name=revenue]", "84 500,00")
     page.click("main form button[type=submit]")
