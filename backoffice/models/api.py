@@ -26,6 +26,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Optional last day of validity: a token for a one-off migration need not live for ever.
+    expires_on = models.DateField(_("valid until"), null=True, blank=True)
 
     objects = ScopedManager(workspace="workspace")
 
@@ -35,6 +37,9 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def is_live_on(self, day) -> bool:
+        return self.revoked_at is None and (self.expires_on is None or day <= self.expires_on)
 
     @staticmethod
     def generate() -> str:

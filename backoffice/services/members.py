@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
-from backoffice.models import Invitation, Membership, Role, Workspace
+from backoffice.models import ApiToken, Invitation, Membership, Role, Workspace
 from backoffice.roles import CLIENT_ROLES, STAFF_ROLES
 from backoffice.services.audit import audit_record
 from backoffice.tenancy import staff_role_of, user_memberships
@@ -88,6 +89,10 @@ def membership_remove(*, actor, membership: Membership) -> None:
         _check_not_last_admin(membership)
         user = membership.user
         withdrawn = Invitation.objects.filter(workspace=workspace, user=user, accepted_at__isnull=True).delete()[0]
+        # A token outlives nobody's access: the API tokens this member created stop working with it.
+        revoked = ApiToken.objects.filter(workspace=workspace, created_by=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now())
         audit_record(actor=actor, workspace=workspace, action="member.remove", obj=membership,
-                     changes={"user": user.email, "role": membership.role, "invitations_withdrawn": withdrawn})
+                     changes={"user": user.email, "role": membership.role, "invitations_withdrawn": withdrawn,
+                              "api_tokens_revoked": revoked})
         membership.delete()

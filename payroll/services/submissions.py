@@ -456,15 +456,22 @@ def submission_template(*, actor: Actor, workspace: Workspace, period: datetime.
 # --- API tokens -------------------------------------------------------------------------------
 
 @transaction.atomic
-def api_token_create(*, actor, workspace: Workspace, name: str) -> tuple[ApiToken, str]:
-    """A new token for the workspace: (token, the clear value — shown once, never stored)."""
+def api_token_create(*, actor, workspace: Workspace, name: str,
+                     expires_on: datetime.date | None = None) -> tuple[ApiToken, str]:
+    """A new token for the workspace: (token, the clear value — shown once, never stored).
+    `expires_on`, if given, is its last valid day. The token is revoked when its creator leaves
+    the workspace (backoffice.services.members.membership_remove)."""
     name = (name or "").strip()[:100]
     if not name:
         raise SubmissionRefused(_("Give the token a name (e.g. the tool that will use it)."))
+    if expires_on is not None and expires_on < timezone.localdate():
+        raise SubmissionRefused(_("The last day of validity is already past."))
     raw = ApiToken.generate()
     token = ApiToken.objects.create(workspace=workspace, name=name, prefix=raw[:8], key_hash=hash_token(raw),
+                                    expires_on=expires_on,
                                     created_by=actor if getattr(actor, "is_authenticated", False) else None)
-    audit_record(actor=actor, workspace=workspace, action="api_token.create", obj=token, changes={"name": name})
+    audit_record(actor=actor, workspace=workspace, action="api_token.create", obj=token,
+                 changes={"name": name, "expires_on": expires_on.isoformat() if expires_on else None})
     return token, raw
 
 
@@ -484,7 +491,7 @@ def api_token_authenticate(*, raw: str) -> ApiToken | None:
         return None
     with staff_wide("token authentication resolves the workspace"):
         token = ApiToken.objects.select_related("workspace").filter(key_hash=hash_token(raw)).first()
-        if (token is None or token.revoked_at is not None or not token.workspace.is_active
+        if (token is None or not token.is_live_on(timezone.localdate()) or not token.workspace.is_active
                 or not token.workspace.has_entrepreneurs):
             return None
         token.last_used_at = timezone.now()

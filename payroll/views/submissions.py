@@ -63,6 +63,9 @@ class SubmissionUploadForm(forms.Form):
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=100,
                            help_text=gettext_lazy("What will use it, e.g. “our accounting software”."))
+    expires_on = forms.DateField(label=gettext_lazy("Valid until (optional)"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                 help_text=gettext_lazy("Leave empty for a token that works until it is revoked."))
 
 
 def _actor(request: HttpRequest, perm: Perm):
@@ -174,13 +177,15 @@ def api_tokens(request: HttpRequest, workspace: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             created, raw = api_token_create(actor=request.user, workspace=actor.workspace,
-                                            name=form.cleaned_data["name"])
+                                            name=form.cleaned_data["name"],
+                                            expires_on=form.cleaned_data["expires_on"])
         except SubmissionRefused as exc:
-            form.add_error("name", exc.message)
+            form.add_error(None, exc.message)
         else:
             form = ApiTokenForm()
     return no_store(render(request, "payroll/submission_api_tokens.html", {
         "form": form, "tokens": api_token_list(actor=actor), "created": created, "raw": raw,
+        "today": timezone.localdate(),
         "api_base": request.build_absolute_uri(reverse("api_v1:api-root")),
     }))
 

@@ -153,3 +153,52 @@ def test_a_far_cell_through_the_api_ends_failed_not_validating(api, django_captu
         body = post_file(api, FAR_CELL_XLSX[0][1]).json()
     status = api.get(body["status_url"]).json()
     assert status["state"] == "failed" and status["errors"][0]["code"] == "too_far"
+
+
+def test_an_expired_token_gets_401_and_a_token_works_on_its_last_day(world, token):
+    """Issue 6 §3: API tokens may carry a last day of validity."""
+    today = timezone.localdate()
+    with scopes_disabled():
+        ApiToken.objects.filter(pk=token.pk).update(expires_on=today)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token.raw}")
+    assert client.get(f"{BASE}/payroll/submissions/1").status_code == 404  # authenticated: the id is unknown
+    with scopes_disabled():
+        ApiToken.objects.filter(pk=token.pk).update(expires_on=today - datetime.timedelta(days=1))
+    assert client.get(f"{BASE}/payroll/submissions/1").status_code == 401
+    assert post_file(client, submission_xlsx(rows(1))).status_code == 401
+    with scopes_disabled():
+        assert not MonthlySubmission.objects.exists()
+
+
+def test_a_token_dies_with_its_creators_membership(world):
+    """Issue 6 §3: a token is revoked when the member who created it leaves the workspace;
+    tokens of the members who stay keep working."""
+    from backoffice.services.members import membership_remove
+    from tests.factories import MembershipFactory, UserFactory
+
+    with scopes_disabled():
+        leaver = MembershipFactory(workspace=world.partner_a, role="manager", user=UserFactory()).user
+        theirs = ApiTokenFactory(workspace=world.partner_a, created_by=leaver)
+        kept = ApiTokenFactory(workspace=world.partner_a, created_by=world.users["partner_a"])
+        membership = leaver.memberships.get(workspace=world.partner_a)
+    membership_remove(actor=world.users["partner_a"], membership=membership)
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {theirs.raw}").get(f"{BASE}/payroll/submissions/1").status_code == 401
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {kept.raw}").get(f"{BASE}/payroll/submissions/1").status_code == 404
+    with scopes_disabled():
+        entry = AuditEntry.objects.filter(action="member.remove").latest("pk")
+    assert entry.changes["api_tokens_revoked"] == 1
+
+
+def test_the_token_page_takes_an_expiry_and_refuses_a_past_one(world):
+    from tests.conftest import login
+
+    client = login(world.users["partner_a"])
+    url = f"/w/{world.partner_a.slug}/payroll/api-tokens/"
+    past = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    response = client.post(url, {"name": "Logiciel", "expires_on": past})
+    assert response.status_code == 200 and b"already past" in response.content
+    future = (timezone.localdate() + datetime.timedelta(days=30))
+    response = client.post(url, {"name": "Logiciel", "expires_on": future.isoformat()})
+    assert response.status_code == 200
+    with scopes_disabled():
+        assert list(ApiToken.objects.values_list("name", "expires_on")) == [("Logiciel", future)]
