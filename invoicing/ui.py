@@ -33,4 +33,8 @@ register_audit_labels({
     "invoice.line_update": _("Invoice line changed"),
     "invoice.payment": _("Payment recorded"),
     "invoice.reminder": _("Payment reminder sent"),
+    "invoice.debit_sent": _("Direct debit sent"),
+    "invoice.debit_rejected": _("Direct debit rejected"),
+    "invoice.status": _("E-invoicing status recorded"),
+    "mandate.create": _("Direct-debit mandate signed"),
 })

@@ -20,7 +20,6 @@ from invoicing.documents.pdf import invoice_pdf, invoice_xml
 from invoicing.documents.schematron import schematron_failures, schematron_xslt
 from invoicing.models import InvoicingSettings
 from invoicing.services.invoices import credit_note_create, invoice_issue
-from tests.conftest import require_or_skip
 from tests.invoicing.conftest import make_issued
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +84,11 @@ def test_cii_totals_follow_the_document(documents):
 
 def test_official_en16931_schematron(documents):
     xslt = schematron_xslt()
-    require_or_skip(xslt is not None, "the official EN 16931 CII XSLT (MUTUALISE_EN16931_CII_XSLT)")
+    if xslt is None:
+        # Not a server CI starts: the official XSLT (ConnectingEurope/eInvoicing-EN16931) may
+        # not be copied into the project, and CI has no network to fetch it. A developer who has
+        # it points MUTUALISE_EN16931_CII_XSLT at it; the XSD check above runs everywhere.
+        pytest.skip("the official EN 16931 CII XSLT (MUTUALISE_EN16931_CII_XSLT) is not on this machine")
     with scopes_disabled():
         xmls = [invoice_cii_xml(d, d.lines.order_by("position")) for d in documents]
     failures = schematron_failures(xmls, xslt)

@@ -73,7 +73,7 @@ def test_a_partner_manager_cannot_compute_but_approves(world, period):
     assert url("payroll_period_approve", period).encode() in page.content
     assert url("payroll_period_run", period).encode() not in page.content
 
-    manager.post(url("payroll_period_approve", period))
+    manager.post(url("payroll_period_approve", period), {"confirm": "1"})
     assert stage_of(period) == "approved"
     with scopes_disabled():
         assert PayrollPeriod.objects.get(pk=period.pk).approved_by == world.users["partner_a"]
@@ -100,7 +100,7 @@ def test_delivery_needs_approval_and_every_pdf(world, period, django_capture_on_
     compute(world, period)
     staff.post(url("payroll_period_deliver", period))
     assert stage_of(period) == "computed"  # not approved yet
-    login(world.users["partner_a"]).post(url("payroll_period_approve", period))
+    login(world.users["partner_a"]).post(url("payroll_period_approve", period), {"confirm": "1"})
     response = staff.post(url("payroll_period_deliver", period), follow=True)
     assert stage_of(period) == "approved"
     assert "render the payslips first" in response.content.decode()

@@ -125,7 +125,8 @@ def funding_request_move(*, actor, request: FundingRequest, to_state: str, note:
     - claim sent: the amount claimed (defaults to the approved amount); paid: the amount paid;
     - cancelled: a reason.
     """
-    request = FundingRequest.objects.select_for_update().select_related("session__course__body", "opco").get(pk=request.pk)
+    request = (FundingRequest.objects.select_for_update(of=("self",))  # body and OPCO are nullable joins
+               .select_related("session__course__body", "opco").get(pk=request.pk))
     from_state = request.state
     if not lifecycle.is_legal(from_state, to_state):
         raise IllegalMove(_("A request that is “%(from)s” cannot become “%(to)s”.") % {
