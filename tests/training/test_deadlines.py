@@ -24,7 +24,7 @@ def test_constructys_is_seeded_with_15_calendar_days(db):
     """training-opco.md §2: Constructys asks at least 15 days before the start."""
     opco = Opco.objects.get(code="constructys")
     assert (opco.request_days_before, opco.request_day_count) == (15, "calendar")
-    assert "training-opco.md" in opco.source
+    assert "15 jours calendaires" in opco.source and "§2" in opco.source
     assert set(Opco.objects.values_list("code", flat=True)) >= {
         "constructys", "akto", "opco-ep", "atlas", "uniformation", "ocapiat", "fafcea"}
     assert all(o.source for o in Opco.objects.all())

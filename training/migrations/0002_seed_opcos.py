@@ -4,26 +4,29 @@ checked against the OPCO's current rules. Facts file: shared/domain/training-opc
 
 from django.db import migrations
 
-FACTS = "shared/domain/training-opco.md"
-BEFORE_START = f"Request before the course starts ({FACTS} §2)."
-UNVERIFIED = "Claim deadline, hourly ceilings and subrogation not verified: staff to complete from the OPCO's rules."
+# Data shown to staff, so in French. The rule's source is the project's facts file on OPCO
+# funding (shared/domain/training-opco.md, §2 and its last line), named in words on screen.
+FACTS = "fiche « Financement de la formation par les OPCO » du projet"
+BEFORE_START = f"Demande à déposer avant le début de la formation ({FACTS}, §2)."
+UNVERIFIED = ("Délai de demande de remboursement, plafonds horaires et subrogation non vérifiés : "
+              "à compléter par l’équipe d’après les règles de l’OPCO.")
 
 OPCOS = [
     # (code, name, who it covers, request days before start, source)
-    ("constructys", "Constructys", "Building and public works companies", 15,
-     f"Request at least 15 calendar days before the start ({FACTS} §2: 'Constructys (building trades) "
-     f"asks at least 15 days before'). {UNVERIFIED}"),
-    ("akto", "AKTO", "Labour-intensive services (temporary work, cleaning, hotels, restaurants…)", 1,
+    ("constructys", "Constructys", "Entreprises du bâtiment et des travaux publics", 15,
+     f"Demande au moins 15 jours calendaires avant le début ({FACTS}, §2 : « Constructys (bâtiment) "
+     f"demande au moins 15 jours avant »). {UNVERIFIED}"),
+    ("akto", "AKTO", "Services à forte intensité de main-d’œuvre (intérim, propreté, hôtellerie, restauration…)", 1,
      f"{BEFORE_START} {UNVERIFIED}"),
-    ("opco-ep", "OPCO EP", "Companies of proximity (crafts, liberal professions, local services)", 1,
+    ("opco-ep", "OPCO EP", "Entreprises de proximité (artisanat, professions libérales, services de proximité)", 1,
      f"{BEFORE_START} {UNVERIFIED}"),
-    ("atlas", "Atlas", "Financial services and consulting", 1, f"{BEFORE_START} {UNVERIFIED}"),
-    ("uniformation", "Uniformation", "Social economy (cooperatives, associations, mutuals)", 1,
+    ("atlas", "Atlas", "Services financiers et conseil", 1, f"{BEFORE_START} {UNVERIFIED}"),
+    ("uniformation", "Uniformation", "Économie sociale (coopératives, associations, mutuelles)", 1,
      f"{BEFORE_START} {UNVERIFIED}"),
-    ("ocapiat", "Ocapiat", "Agriculture, fishing, agri-food and territories", 1, f"{BEFORE_START} {UNVERIFIED}"),
-    ("fafcea", "FAFCEA", "Non-salaried building-trade workers (craftsmen)", 1,
-     f"Non-salaried building-trade workers depend on FAFCEA, not Constructys ({FACTS}, last line). "
-     f"{BEFORE_START} {UNVERIFIED}"),
+    ("ocapiat", "Ocapiat", "Agriculture, pêche, agroalimentaire et territoires", 1, f"{BEFORE_START} {UNVERIFIED}"),
+    ("fafcea", "FAFCEA", "Travailleurs non salariés du bâtiment (artisans)", 1,
+     f"Les travailleurs non salariés du bâtiment relèvent du FAFCEA, non de Constructys ({FACTS}, "
+     f"dernière ligne). {BEFORE_START} {UNVERIFIED}"),
 ]
 
 
