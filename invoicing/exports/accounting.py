@@ -15,8 +15,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
+from backoffice.safe_cells import text_cell
 from backoffice.tenancy import staff_wide
 from invoicing.models import Invoice, InvoiceState, Payment
 from invoicing.services.common import host_workspace, invoicing_settings
@@ -107,14 +107,6 @@ def fec_export(year: int) -> tuple[str, bytes]:
     return fec_filename(host_workspace().siren, year), fec_text(year).encode("utf-8")
 
 
-def _text(sheet, value) -> WriteOnlyCell:
-    """A text cell that no spreadsheet evaluates as a formula (OWASP CSV injection)."""
-    value = "" if value is None else str(value)
-    cell = WriteOnlyCell(sheet, value="'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value)
-    cell.data_type = "s"
-    return cell
-
-
 def sales_journal_xlsx(first: datetime.date, last: datetime.date) -> bytes:
     """The sales journal of issued invoices and credit notes dated between first and last."""
     with staff_wide("the host's sales journal covers every customer"):
@@ -125,10 +117,10 @@ def sales_journal_xlsx(first: datetime.date, last: datetime.date) -> bytes:
     sheet.append(["Date", "Numéro", "Type", "Client", "SIREN", "Compte auxiliaire", "Total HT", "TVA", "Total TTC"])
     for invoice in invoices:
         sign = -1 if invoice.is_credit_note else 1
-        sheet.append([invoice.issue_date, _text(sheet, invoice.number),
-                      _text(sheet, "Avoir" if invoice.is_credit_note else "Facture"),
-                      _text(sheet, invoice.customer_name), _text(sheet, invoice.customer_siren),
-                      _text(sheet, customer_aux_account(invoice.workspace)),
+        sheet.append([invoice.issue_date, text_cell(sheet, invoice.number),
+                      text_cell(sheet, "Avoir" if invoice.is_credit_note else "Facture"),
+                      text_cell(sheet, invoice.customer_name), text_cell(sheet, invoice.customer_siren),
+                      text_cell(sheet, customer_aux_account(invoice.workspace)),
                       sign * invoice.total_net, sign * invoice.total_vat, sign * invoice.total_gross])
     out = io.BytesIO()
     book.save(out)

@@ -1,7 +1,7 @@
 """The payroll journal: one row per entrepreneur of the month, with totals (xlsx).
 
 Written with openpyxl's write-only mode (streams rows, constant memory); amounts are numbers
-with a money format; every text cell goes through safe_cells (no formula injection). The
+with a money format; every text cell goes through backoffice/safe_cells.py (no formula injection). The
 last columns show each entrepreneur's revenue and contribution to the CAE for the month."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from payroll.exports.safe_cells import number_cell, safe_row, text_cell
+from backoffice.safe_cells import number_cell, safe_row, text_cell
 from payroll.models import PayrollPeriod, Payslip
 
 # (column header, Payslip attribute): headers are the machine-readable names partners use.

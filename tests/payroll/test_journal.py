@@ -10,8 +10,8 @@ import pytest
 from django_scopes import scope
 from openpyxl import load_workbook
 
+from backoffice.safe_cells import neutralise
 from payroll.exports.journal import HEADERS, journal_xlsx
-from payroll.exports.safe_cells import neutralise
 from payroll.models import Payslip
 from payroll.services.runs import payroll_run
 from tests.factories import (
