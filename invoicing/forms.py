@@ -58,3 +58,28 @@ class PaymentForm(forms.Form):
     method = forms.ChoiceField(label=_("Method"), choices=PaymentMethod.choices)
     reference = forms.CharField(label=_("Reference"), max_length=140, required=False)
     overpayment = forms.BooleanField(label=_("Overpayment: the customer paid more than the balance"), required=False)
+
+
+class StatementUploadForm(forms.Form):
+    file = forms.FileField(label=_("Bank statement (camt.053, .xml)"))
+
+    def clean_file(self):
+        from django.conf import settings
+        from django.template.defaultfilters import filesizeformat
+
+        upload = self.cleaned_data["file"]
+        if not upload.size:
+            raise forms.ValidationError(_("The file is empty."))
+        if upload.size > settings.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is %(size)s; the limit is %(limit)s.") % {
+                "size": filesizeformat(upload.size), "limit": filesizeformat(settings.MAX_UPLOAD_BYTES)})
+        return upload
+
+
+class BankMatchForm(forms.Form):
+    number = forms.CharField(label=_("Invoice number"), max_length=30)
+    overpayment = forms.BooleanField(label=_("Overpayment: the customer paid more than the balance"), required=False)
+
+
+class BankDismissForm(forms.Form):
+    note = forms.CharField(label=_("What is this credit?"), max_length=300)

@@ -15,6 +15,8 @@ register_nav(
         NavItem(_("Invoices"), "staff:invoicing:home", perm=Perm.INVOICE_MANAGE, icon="receipt",
                 active_for=("staff:invoicing:run", "staff:invoicing:issue_all", "staff:invoicing:invoice_new")),
         NavItem(_("Aged balances"), "staff:invoicing:balances", perm=Perm.INVOICE_MANAGE, icon="hourglass"),
+        NavItem(_("Bank reconciliation"), "staff:invoicing:bank", perm=Perm.INVOICE_MANAGE, icon="landmark",
+                active_for=("staff:invoicing:bank_*",)),
     )),
     NavGroup("invoicing", _("Invoices"), area="workspace", order=50, icon="receipt", items=(
         NavItem(_("Invoices"), "invoices", perm=Perm.INVOICE_VIEW, when=_is_customer, icon="receipt",
@@ -37,4 +39,7 @@ register_audit_labels({
     "invoice.debit_rejected": _("Direct debit rejected"),
     "invoice.status": _("E-invoicing status recorded"),
     "mandate.create": _("Direct-debit mandate signed"),
+    "bank.statement_import": _("Bank statement imported"),
+    "bank.line_match": _("Bank credit matched by hand"),
+    "bank.line_dismiss": _("Bank credit set aside"),
 })

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from invoicing.views import staff
+from invoicing.views import bank, staff
 
 urlpatterns = [
     path("", staff.invoicing_home, name="home"),
@@ -10,4 +10,9 @@ urlpatterns = [
     path("issue-all/", staff.issue_all, name="issue_all"),
     path("new/", staff.invoice_new, name="invoice_new"),
     path("balances/", staff.balances, name="balances"),
+    path("bank/", bank.bank_home, name="bank"),
+    path("bank/review/", bank.bank_review, name="bank_review"),
+    path("bank/statements/<int:pk>/", bank.bank_statement, name="bank_statement"),
+    path("bank/lines/<int:pk>/match/", bank.bank_line_match_view, name="bank_line_match"),
+    path("bank/lines/<int:pk>/dismiss/", bank.bank_line_dismiss_view, name="bank_line_dismiss"),
 ]
