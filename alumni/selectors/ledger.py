@@ -8,7 +8,8 @@ Two kinds of rows, side by side:
 
 Invoiced and paid come from backoffice/billing_status.py, which invoicing fills (alumni never
 imports invoicing): the lines of issued invoices that bill that usage, and the share of their
-invoice the payments cover. Balance = due − paid.
+invoice the payments cover, plus what a past declaration imported from the host's spreadsheet
+says was paid before Mutualise (RevenueDeclaration.settled_outside). Balance = due − paid.
 
 Days overdue: since the oldest of
 - the due date of an issued invoice still unpaid (invoicing's own due dates);
@@ -104,10 +105,11 @@ def workspace_ledger(workspace: Workspace, *, today: datetime.date | None = None
     figures = billing_figures([workspace.pk], services=CONTRIBUTION_SERVICES, today=today)[workspace.pk]
     convention = min((due_date_of(d) for d in declarations), default=None)
     due = sum((d.contribution for d in declarations), ZERO)
+    settled = sum((d.settled_outside for d in declarations), ZERO)
     row = LedgerRow(workspace=workspace, declarations=len(declarations),
                     declared=sum((d.revenue for d in declarations), ZERO), due=due,
-                    invoiced=figures.invoiced, paid=figures.paid,
-                    first_due_on=_overdue_since(figures, convention, uninvoiced=due > figures.invoiced))
+                    invoiced=figures.invoiced, paid=figures.paid + settled,
+                    first_due_on=_overdue_since(figures, convention, uninvoiced=due - settled > figures.invoiced))
     years: dict[int, list[Decimal]] = {}
     for d in declarations:
         acc = years.setdefault(d.period_start.year, [ZERO, ZERO])
@@ -129,7 +131,8 @@ def _alumni_rows(*, origin: str, status: str, year: int | None, today: datetime.
     if year:
         declarations = declarations.filter(period_start__year=year)
     totals = {t["workspace_id"]: t for t in declarations.values("workspace_id").annotate(
-        declared=Sum("revenue"), due=Sum("contribution"), first_end=Min("period_end"))}
+        declared=Sum("revenue"), due=Sum("contribution"), settled=Sum("settled_outside"),
+        first_end=Min("period_end"))}
     start, end = _year_bounds(year)
     figures = billing_figures(ids, services=CONTRIBUTION_SERVICES, occurred_from=start, occurred_to=end, today=today)
     rows = []
@@ -137,12 +140,12 @@ def _alumni_rows(*, origin: str, status: str, year: int | None, today: datetime.
         t = totals.get(company.workspace_id, {})
         first_end = t.get("first_end")
         f = figures.get(company.workspace_id, NOTHING)
-        due = t.get("due") or ZERO
+        due, settled = t.get("due") or ZERO, t.get("settled") or ZERO
         rows.append(LedgerRow(
             workspace=company.workspace, declared=t.get("declared") or ZERO, due=due,
-            invoiced=f.invoiced, paid=f.paid, status=company.get_status_display(),
+            invoiced=f.invoiced, paid=f.paid + settled, status=company.get_status_display(),
             first_due_on=_overdue_since(f, first_end + datetime.timedelta(days=DUE_DAYS) if first_end else None,
-                                        uninvoiced=due > f.invoiced)))
+                                        uninvoiced=due - settled > f.invoiced)))
     return rows
 
 

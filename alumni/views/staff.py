@@ -129,11 +129,16 @@ def _ledger_xlsx(rows, *, today: datetime.date, year: int) -> HttpResponse:
                       text_cell(sheet, r.status), number_cell(sheet, r.declared), number_cell(sheet, r.due),
                       number_cell(sheet, r.invoiced), number_cell(sheet, r.paid), number_cell(sheet, r.balance),
                       number_cell(sheet, r.days_overdue(today), "0")])
+    return xlsx_response(book, f"contributions-{year}.xlsx")
+
+
+def xlsx_response(book, filename: str) -> HttpResponse:
+    """An openpyxl workbook as a download."""
     out = BytesIO()
     book.save(out)
     response = HttpResponse(out.getvalue(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="contributions-{year}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
