@@ -143,3 +143,9 @@ class WorkshopRegisterForm(forms.Form):
     def __init__(self, *args, participants=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enrolments"].choices = [(e.pk, str(e.entrepreneur)) for e in participants]
+
+
+class CatalogueImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=[
+        ("bodies", _("Training bodies")), ("courses", _("Courses")), ("opcos", _("OPCO rules"))])
+    file = forms.FileField(label=_("Spreadsheet (.xlsx or .csv)"))

@@ -21,6 +21,8 @@ register_nav(
                 active_for=("staff:training:body_*",)),
         NavItem(_("OPCOs"), "staff:training:opcos", perm=Perm.TRAINING_VIEW, icon="scale",
                 active_for=("staff:training:opco_*",)),
+        NavItem(_("Catalogue in spreadsheets"), "staff:training:catalogue", perm=Perm.TRAINING_VIEW, icon="upload",
+                active_for=("staff:training:catalogue*",)),
         NavItem(_("Yearly summary"), "staff:training:summary", perm=Perm.TRAINING_VIEW, icon="layout-dashboard"),
     )),
     NavGroup("training", _("Training"), area="workspace", order=30, icon="graduation-cap", items=(
