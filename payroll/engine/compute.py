@@ -13,7 +13,9 @@ Net figures (R3243-1 Code du travail, clarified payslip):
 - net avant impôt = gross − every employee contribution (scheme shares included);
 - net imposable = net avant impôt + CSG non déductible + CRDS + employer health share
   (art. 83 CGI; the employer provident share stays non-taxable);
-- PAS = net imposable × rate, to the cent (art. 204 A CGI);
+- PAS = net imposable × rate, to the cent (art. 204 A CGI); without a rate from the tax
+  administration, the rate of the non-personalised grid for that net imposable (art. 204 H III
+  CGI, ``withholding.py``);
 - net payé = net avant impôt − PAS + reimbursed expenses (outside any contribution base);
 - montant net social = gross − every employee contribution, legal ones (CSG/CRDS included)
   and complementary health and provident shares alike, with no employer share added
@@ -39,6 +41,7 @@ from payroll.engine.rates import (
     RateSet,
 )
 from payroll.engine.reduction import rg_amount, rg_coefficient
+from payroll.engine.withholding import non_personalised_rate
 
 SIX_PLACES = Decimal("0.000001")
 RG_CODE = "reduction_generale"
@@ -168,7 +171,10 @@ def compute_payslip(inp: PayslipInput, rates: RateSet) -> PayslipResult:
         (line.employee_amount for line in lines if line.block == BLOCK_CSG_NON_DEDUCTIBLE), ZERO
     )
     taxable_net = net_before_tax + non_deductible + _scheme_total(lines, "health", "employer")
-    pas_amount = apply_rate(max(taxable_net, ZERO), inp.pas_rate)
+    pas_rate = inp.pas_rate
+    if pas_rate is None:
+        pas_rate = non_personalised_rate(taxable_net, inp.period, inp.pas_territory)
+    pas_amount = apply_rate(max(taxable_net, ZERO), pas_rate)
     net_social = gross - total_employee
     return PayslipResult(
         period=inp.period,
@@ -182,7 +188,8 @@ def compute_payslip(inp: PayslipInput, rates: RateSet) -> PayslipResult:
         net_social=net_social,
         net_before_tax=net_before_tax,
         taxable_net=taxable_net,
-        pas_rate=inp.pas_rate,
+        pas_rate=pas_rate,
+        pas_from_grid=inp.pas_rate is None,
         pas_amount=pas_amount,
         reimbursed_expenses=cents(inp.reimbursed_expenses),
         net_paid=net_before_tax - pas_amount + cents(inp.reimbursed_expenses),

@@ -81,8 +81,11 @@ COLUMNS: tuple[Column, ...] = (
            aliases=("frais", "remboursement_de_frais", "notes_de_frais", "expenses")),
     Column("chiffre_affaires_ht", MONEY, gettext_lazy("Revenue of the month excluding VAT, in euros."),
            aliases=("chiffre_d_affaires_ht", "ca_ht", "chiffre_d_affaires", "revenue")),
-    Column("taux_pas", RATE, gettext_lazy("Income-tax withholding rate in percent (0 to 100, e.g. 7.5). "
-                                          "Required: write 0 when none."),
+    Column("taux_pas", RATE, gettext_lazy("Income-tax withholding rate the tax administration gave, in percent "
+                                          "(0 to 100, e.g. 7.5). Leave empty when none was received: the rate "
+                                          "of its return (compte rendu) if imported, else the non-personalised "
+                                          "grid applies."),
+           required_header=False,
            aliases=("taux_prelevement_a_la_source", "taux_de_prelevement_a_la_source", "taux_prelevement",
                     "pas", "pas_rate")),
     Column("cout_employeur_cible", MONEY, gettext_lazy("Optional: the employer cost the activity funds; the "

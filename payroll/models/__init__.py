@@ -10,9 +10,10 @@ from payroll.models.submissions import (
     SubmissionLine,
     SubmissionState,
 )
+from payroll.models.tax import RateKind, RateSource, TaxRate
 
 __all__ = [
     "ContributionBracket", "Declaration", "Employment", "MonthlySubmission", "PayrollPeriod", "PayrollRun",
-    "PayrollSettings", "Payslip", "PayslipLine", "PeriodStage", "RateLine", "RateTable", "Scheme",
-    "SubmissionLine", "SubmissionState",
+    "PayrollSettings", "Payslip", "PayslipLine", "PeriodStage", "RateKind", "RateLine", "RateSource", "RateTable",
+    "Scheme", "SubmissionLine", "SubmissionState", "TaxRate",
 ]

@@ -51,6 +51,10 @@ class Payslip(models.Model):
     net_before_tax = models.DecimalField(**MONEY)
     taxable_net = models.DecimalField(**MONEY)
     pas_rate = models.DecimalField(max_digits=5, decimal_places=2)
+    # What the rate is (payroll.models.tax.RateKind) and where it came from (RateSource); empty
+    # on payslips computed before they were stored.
+    pas_kind = models.CharField(max_length=20, blank=True)
+    pas_source = models.CharField(max_length=20, blank=True)
     pas_amount = models.DecimalField(**MONEY)
     reimbursed_expenses = models.DecimalField(**MONEY)
     net_paid = models.DecimalField(**MONEY)

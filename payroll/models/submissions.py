@@ -110,7 +110,9 @@ class SubmissionLine(models.Model):
     bonuses = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     reimbursed_expenses = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     revenue = models.DecimalField(max_digits=12, decimal_places=2, default=0)
-    pas_rate = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    # Empty: no rate from the tax administration in the file (a stored compte-rendu rate or the
+    # non-personalised grid applies).
+    pas_rate = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     target_employer_cost = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     target_net = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     # Within the month: the last day of the contract (exit) and the unpaid absence hours; they

@@ -39,7 +39,7 @@ from payroll.models import Employment, PayrollPeriod, PayrollRun, PayrollSetting
 logger = logging.getLogger(__name__)
 
 # Bump when templates/pdf/payslip.typ changes what it prints: every PDF is then re-rendered.
-PAYSLIP_LAYOUT_VERSION = "2"
+PAYSLIP_LAYOUT_VERSION = "3"
 PDF_CHUNK = 100
 
 # Headings of the clarified payslip, by engine block (payroll.engine.rates.BLOCKS).
@@ -110,6 +110,7 @@ def payslip_content(*, payslip: Payslip, lines: Iterable[PayslipLine], employer:
         },
         "hours": _q(payslip.hours, 2),
         "pas_rate": _q(payslip.pas_rate, 2),
+        "pas_kind": payslip.pas_kind,
         "figures": {name: _q(getattr(payslip, name), 2) for name in MONEY_FIELDS},
         "lines": [
             [line.code, line.label, line.block, _q(line.base, 2), _q(line.employee_rate, 4),
@@ -141,6 +142,13 @@ def _amount(text: str | None) -> str:
 def _date(iso: str) -> str:
     return datetime.date.fromisoformat(iso).strftime("%d/%m/%Y")
 
+
+# Art. 204 H CGI: the payslip says which kind of rate was applied.
+PAS_RATE_KINDS = {
+    "personalised": "taux personnalisé",
+    "non_personalised": "taux non personnalisé",
+    "neutral": "taux non personnalisé (option)",
+}
 
 MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
              "novembre", "décembre")
@@ -222,6 +230,7 @@ def payslip_pdf_context(content: dict) -> dict:
         _row("Net imposable", money["taxable_net"]),
         _row("Base du prélèvement à la source", fr_number(max(taxable, Decimal(0)))),
         _row("Taux du prélèvement à la source", _rate(content["pas_rate"])),
+        *([_row("Nature du taux", PAS_RATE_KINDS[content["pas_kind"]])] if content.get("pas_kind") else []),
         _row("Montant du prélèvement à la source", money["pas_amount"]),
     ]}
     withheld = money["pas_amount"] if money["pas_amount"] == "0,00" else f"-{money['pas_amount']}"

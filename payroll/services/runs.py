@@ -43,6 +43,7 @@ from payroll.engine import (
 from payroll.engine.money import ZERO
 from payroll.engine.payslip import PayslipLine as EngineLine
 from payroll.engine.payslip import YearToDate
+from payroll.engine.withholding import NoGrid, territory_of_address
 from payroll.exports.dsn import (
     CONTRIBUTION_CODES,
     DsnBuildError,
@@ -69,6 +70,7 @@ from payroll.models.employment import ContractType
 from payroll.selectors.headcount import workspace_headcount
 from payroll.selectors.people import employment_allows_payslip
 from payroll.selectors.rates import NoRateTable, rate_set_for
+from payroll.selectors.tax import choose_rate, compte_rendu_rates
 from payroll.services.payslips import (
     content_hash,
     discard_documents,
@@ -83,7 +85,8 @@ from payroll.services.settings import contribution_scheme, engine_schemes
 BATCH = 1000
 PAYSLIP_FIELDS = [
     "run", "status", "hours", "gross", "total_employee_contributions", "total_employer_contributions",
-    "reduction_generale", "net_social", "net_before_tax", "taxable_net", "pas_rate", "pas_amount",
+    "reduction_generale", "net_social", "net_before_tax", "taxable_net", "pas_rate", "pas_kind", "pas_source",
+    "pas_amount",
     "reimbursed_expenses", "net_paid", "employer_cost", "rg_smic", "ceiling", "base_tranche_a", "base_tranche_2", "base_up_to_4",
     "base_up_to_8", "revenue", "cae_contribution", "content_hash",
 ]
@@ -199,6 +202,7 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
     ytd = year_to_date_revenue(workspace, month)
     ytd_pay = year_to_date_pay(workspace, month)
     headcount = workspace_headcount(workspace, month.year, settings).retained
+    tax_rates = compte_rendu_rates(workspace, last_day(month))
     employer = employer_identity(workspace, settings)
     pay_day = payment_date(month, settings)
 
@@ -223,7 +227,7 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
         payslip, payslip_lines = _compute_line(
             line=line, employment=employment, settings=settings, rates=rates, schemes=schemes, headcount=headcount,
             ytd=ytd.get(line.entrepreneur_id, ZERO), ytd_pay=ytd_pay.get(line.entrepreneur_id, YearToDate()),
-            month=month, workspace=workspace, run=run, outcome=outcome)
+            tax_rate=tax_rates.get(line.entrepreneur_id), month=month, workspace=workspace, run=run, outcome=outcome)
         payslip.content_hash = content_hash(payslip_content(
             payslip=payslip, lines=payslip_lines, employer=employer, employment=employment, payment_day=pay_day))
         previous = existing.pop(line.entrepreneur_id, None)
@@ -265,7 +269,7 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
 
 
 def _compute_line(*, line: SubmissionLine, employment: Employment | None, settings: PayrollSettings, rates,
-                  schemes, headcount: int, ytd: Decimal, ytd_pay: YearToDate | None, month: datetime.date,
+                  schemes, headcount: int, ytd: Decimal, ytd_pay: YearToDate | None, tax_rate, month: datetime.date,
                   workspace: Workspace, run: PayrollRun,
                   outcome: RunOutcome) -> tuple[Payslip, tuple[EngineLine, ...]]:
     person = line.entrepreneur
@@ -273,12 +277,13 @@ def _compute_line(*, line: SubmissionLine, employment: Employment | None, settin
     hours = line.hours if line.hours is not None else (employment.contractual_hours if employment else None)
     if hours is not None and hours <= 0:
         hours = None  # no hours given: pay not tied to time (hour-equivalent rule of the engine)
+    chosen = choose_rate(imported=tax_rate, from_file=line.pas_rate)
     exits = [day for day in (line.exit_date, employment.end_date if employment else None) if day is not None]
     try:
         template = PayslipInput(
             period=month, status=status, gross_salary=line.gross_salary or ZERO, at_mp_rate=settings.at_mp_rate,
             contractual_hours=hours, bonuses=line.bonuses, reimbursed_expenses=line.reimbursed_expenses,
-            pas_rate=line.pas_rate, headcount=headcount, mobility_rate=settings.mobility_rate,
+            pas_rate=chosen.rate, pas_territory=territory_of_address(person.address), headcount=headcount, mobility_rate=settings.mobility_rate,
             fixed_term=bool(employment and employment.fixed_term), schemes=schemes[status],
             alsace_moselle=settings.alsace_moselle,
             entry_date=_within(employment.start_date if employment else person.entry_date, month),
@@ -288,21 +293,27 @@ def _compute_line(*, line: SubmissionLine, employment: Employment | None, settin
         raise PayrollRunError(_("Row %(row)s (%(matricule)s): %(error)s") % {
             "row": line.row_number, "matricule": person.matricule, "error": exc}) from exc
 
-    if line.target_employer_cost is not None:
-        solution = solve_gross_for_employer_cost(line.target_employer_cost, template, rates)
-    elif line.target_net is not None:
-        solution = solve_gross_for_net(line.target_net, template, rates)
-    elif line.gross_salary is None:
-        raise PayrollRunError(_("Row %(row)s (%(matricule)s): no gross salary and no target.") % {
-            "row": line.row_number, "matricule": person.matricule})
-    else:
-        solution = None
-    if solution is not None:
-        result = solution.payslip
-        if not solution.exact:
-            outcome.inexact.append((person.matricule, solution.target, solution.achieved))
-    else:
-        result = compute_payslip(template, rates)
+    try:
+        if line.target_employer_cost is not None:
+            solution = solve_gross_for_employer_cost(line.target_employer_cost, template, rates)
+        elif line.target_net is not None:
+            solution = solve_gross_for_net(line.target_net, template, rates)
+        elif line.gross_salary is None:
+            raise PayrollRunError(_("Row %(row)s (%(matricule)s): no gross salary and no target.") % {
+                "row": line.row_number, "matricule": person.matricule})
+        else:
+            solution = None
+        if solution is not None:
+            result = solution.payslip
+            if not solution.exact:
+                outcome.inexact.append((person.matricule, solution.target, solution.achieved))
+        else:
+            result = compute_payslip(template, rates)
+    except NoGrid as exc:
+        raise PayrollRunError(_(
+            "Row %(row)s (%(matricule)s): no withholding rate from the tax administration, and the "
+            "non-personalised grid of the employee's territory is not in the tables: give the rate.") % {
+            "row": line.row_number, "matricule": person.matricule}) from exc
 
     scheme = contribution_scheme(
         settings, flat_rate=employment.contribution_rate if employment is not None else None)
@@ -318,6 +329,7 @@ def _compute_line(*, line: SubmissionLine, employment: Employment | None, settin
         total_employer_contributions=result.total_employer_contributions,
         reduction_generale=result.reduction_generale, net_social=result.net_social,
         net_before_tax=result.net_before_tax, taxable_net=result.taxable_net, pas_rate=result.pas_rate,
+        pas_kind=chosen.kind, pas_source=chosen.source,
         pas_amount=result.pas_amount, reimbursed_expenses=result.reimbursed_expenses, net_paid=result.net_paid,
         employer_cost=result.employer_cost, rg_smic=result.rg_smic, ceiling=result.ceiling_exact,
         base_tranche_a=result.sliced_bases[0], base_tranche_2=result.sliced_bases[1],
