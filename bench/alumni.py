@@ -76,6 +76,11 @@ def build():
         Membership.objects.create(workspace=caes[0], user=member, role="manager")
         company_user = User.objects.create_user(email="company@bench.test", password="x")
         Membership.objects.create(workspace=alumni[0], user=company_user, role="manager")
+    # Statistics as autovacuum would have them after such inserts (otherwise the planner
+    # believes the tables empty and joins the directory's 12,000 profiles by nested loops).
+    from django.db import connection
+    if connection.vendor == "postgresql":
+        connection.cursor().execute("ANALYZE")
     return staff, member, company_user, alumni[0], caes[0]
 
 

@@ -345,8 +345,10 @@ def bench_run_and_pdf(staff, workspaces) -> None:
     ws = workspaces[0]
     with scope(workspace=ws):
         period = PayrollPeriod.objects.get(workspace=ws, period=PERIOD)
+        cpu = time.process_time()
         with Timer() as pdf:
             outcome = payslips_render(actor=staff, workspace=ws, payroll_period=period)
+        cpu_stored = (time.process_time() - cpu) / max(outcome.rendered, 1)
         with Timer() as pdf_again:
             payslips_render(actor=staff, workspace=ws, payroll_period=period)
         # The PDF alone (no storage), over the same payslips.
@@ -373,7 +375,9 @@ def bench_run_and_pdf(staff, workspaces) -> None:
     report("ratio payslip alone / empty page, CPU time (robust on a busy machine): Typst / WeasyPrint",
            f"{cpu_alone / cpu_empty_typst:.1f}× / {cpu_alone / cpu_empty:.2f}×")
     report("ratio payslip (stored) / empty Typst page (goal ≤ 2.5×)", f"{per_payslip / per_empty_typst:.1f}×")
-    report("ratio payslip (stored) / empty WeasyPrint page (goal ≤ 2.5×)", f"{per_payslip / per_empty:.2f}×")
+    report("ratio payslip (stored) / empty WeasyPrint page, wall (goal ≤ 2.5×)", f"{per_payslip / per_empty:.2f}×")
+    report("ratio payslip (stored) / empty WeasyPrint page, CPU of this process (goal ≤ 2.5×)",
+           f"{cpu_stored / cpu_empty:.2f}× ({cpu_stored * 1000:.1f} ms; the database server's CPU not included)")
     report("payslips on one page (goal 100 %)", f"{sum(1 for n in pages if n == 1) * 100 / len(pages):.0f} % "
            f"of {len(pages)} (most pages: {max(pages)})")
     report("12,000 payslips at this rate, 2 workers (goal ≤ 5 min)", f"{12_000 * per_payslip / 2 / 60:.1f} min "

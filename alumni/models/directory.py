@@ -5,7 +5,9 @@ The one deliberate crossing of workspaces besides staff: it happens only in
 
 from __future__ import annotations
 
+import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
@@ -32,6 +34,16 @@ class ContactPreference(models.TextChoices):
     PHONE = "phone", _("By phone, after a first e-mail")
 
 
+# The weights of the directory's full-text search: name and trade first, then skills and
+# certifications, then the rest. French stemming ("menuisiers" finds "menuiserie").
+SEARCH_VECTOR_SQL = (
+    "setweight(to_tsvector('french', coalesce(NEW.display_name, '') || ' ' || coalesce(NEW.trade, '')), 'A')"
+    " || setweight(to_tsvector('french', coalesce(NEW.skills, '') || ' ' || coalesce(NEW.certifications, '')), 'B')"
+    " || setweight(to_tsvector('french', coalesce(NEW.description, '') || ' ' || coalesce(NEW.area, '')"
+    " || ' ' || coalesce(NEW.languages, '')), 'C')"
+)
+
+
 class DirectoryProfile(models.Model):
     """An entrepreneur of a CAE (entrepreneur set) or the alumni company itself (entrepreneur
     empty). Only the fields in PUBLISHED_FIELDS ever leave the workspace."""
@@ -52,6 +64,10 @@ class DirectoryProfile(models.Model):
     contact_email = models.EmailField(_("contact e-mail (never shown)"))
     published = models.BooleanField(_("published"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # PostgreSQL only: the French full-text vector of the published text, kept by the trigger
+    # below on every insert and update (ORM, bulk_create or raw SQL alike) and searched through
+    # a GIN index (migration 0003). Stays empty on SQLite, where the search falls back to icontains.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ScopedManager(workspace="workspace")
 
@@ -65,6 +81,14 @@ class DirectoryProfile(models.Model):
                                     name="one_company_profile"),
         ]
         indexes = [models.Index(fields=["published", "trade"])]
+        triggers = [
+            pgtrigger.Trigger(
+                name="directory_profile_search_vector",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                func=pgtrigger.Func(f"NEW.search_vector := {SEARCH_VECTOR_SQL}; RETURN NEW;"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name

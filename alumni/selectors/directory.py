@@ -9,7 +9,7 @@ and only to a member of a workspace that joined too.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404
 
 from alumni.models import ContactRequest, DirectoryMembership, DirectoryProfile, DirectorySearch
@@ -51,13 +51,13 @@ def published_profiles(actor: Actor, *, q: str = "", trade: str = "", skill: str
             qs = qs.filter(Q(workspace__slug=cae) | Q(workspace__origin__slug=cae))
         q = q.strip()
         if q and _is_postgres():
-            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+            from django.contrib.postgres.search import SearchQuery, SearchRank
 
-            vector = (SearchVector("display_name", "trade", weight="A", config="french")
-                      + SearchVector("skills", "certifications", weight="B", config="french")
-                      + SearchVector("description", "area", "languages", weight="C", config="french"))
+            # search_vector is stored (a trigger keeps it, weights in SEARCH_VECTOR_SQL) and GIN
+            # indexed: the match is an index lookup, the rank reads the stored vector.
             query = SearchQuery(q, config="french", search_type="websearch")
-            qs = qs.annotate(rank=SearchRank(vector, query)).filter(rank__gt=0).order_by("-rank", "display_name")
+            qs = (qs.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+                  .order_by("-rank", "display_name"))
         elif q:
             for word in q.split():
                 qs = qs.filter(Q(display_name__icontains=word) | Q(trade__icontains=word) | Q(skills__icontains=word)

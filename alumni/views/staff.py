@@ -9,6 +9,7 @@ from io import BytesIO
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,6 +26,7 @@ from alumni.services.companies import alumni_company_create
 from backoffice.forms.records import add_service_errors
 from backoffice.models import Entrepreneur, Workspace, WorkspaceKind
 from backoffice.roles import Perm
+from backoffice.safe_cells import number_cell, safe_row, text_cell
 from backoffice.tenancy import staff_wide
 
 
@@ -79,6 +81,9 @@ def _year(request) -> int:
         return timezone.localdate().year
 
 
+LEDGER_PAGE_SIZE = 50
+
+
 def ledger(request: HttpRequest) -> HttpResponse:
     _require_staff(request, Perm.STAFF_AREA)
     today = timezone.localdate()
@@ -88,31 +93,38 @@ def ledger(request: HttpRequest) -> HttpResponse:
     rows = staff_ledger(origin=origin, status=status, year=year, overdue_only=overdue_only, today=today)
     if request.GET.get("format") == "xlsx":
         return _ledger_xlsx(rows, today=today, year=year)
+    # Every row feeds the totals and the export; the page renders LEDGER_PAGE_SIZE of them
+    # (the 1,000-row page spent its time rendering rows, not querying: bench/alumni.py).
+    page = Paginator(rows, LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
     months = monthly_due(year=year)
     chart = bar_chart(title=_("Contributions due and paid per month"),
                       labels=[date_format(m, "M") for m, _d, _p in months],
                       series=[(_("Due"), "#2f6f9f", [d for _m, d, _p in months]),
                               (_("Paid"), "#4c9a2a", [p for _m, _d, p in months])])
     return render(request, "alumni/staff_ledger.html", {
-        "rows": [(r, r.days_overdue(today)) for r in rows], "year": year, "origin": origin, "status": status,
+        "rows": [(r, r.days_overdue(today)) for r in page.object_list], "page": page, "query": params.urlencode(),
+        "year": year, "origin": origin, "status": status,
         "overdue_only": overdue_only, "origins": _origins(), "statuses": CompanyStatus.choices, "chart": chart,
         "total_due": sum((r.due for r in rows), Decimal("0.00"))})
 
 
 def _ledger_xlsx(rows, *, today: datetime.date, year: int) -> HttpResponse:
+    """Every row of the filtered ledger (not only the page shown), names neutralised
+    (backoffice/safe_cells.py), amounts as numbers."""
     from openpyxl import Workbook
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Contributions")[:31]
-    sheet.append([_("Company"), _("Origin CAE"), _("Status"), _("Declared revenue"), _("Contribution due"),
-                  _("Invoiced"), _("Paid"), _("Balance"), _("Days overdue")])
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Contributions")[:31])
+    sheet.append(safe_row(sheet, [_("Company"), _("Origin CAE"), _("Status"), _("Declared revenue"),
+                                  _("Contribution due"), _("Invoiced"), _("Paid"), _("Balance"), _("Days overdue")]))
     for r in rows:
-        sheet.append([r.workspace.name, r.workspace.origin.name if r.workspace.origin_id else "", r.status,
-                      r.declared, r.due, r.invoiced, r.paid, r.balance, r.days_overdue(today)])
-    for row in sheet.iter_rows(min_row=2, min_col=4, max_col=8):
-        for cell in row:
-            cell.number_format = "#,##0.00"
+        sheet.append([text_cell(sheet, r.workspace.name),
+                      text_cell(sheet, r.workspace.origin.name if r.workspace.origin_id else ""),
+                      text_cell(sheet, r.status), number_cell(sheet, r.declared), number_cell(sheet, r.due),
+                      number_cell(sheet, r.invoiced), number_cell(sheet, r.paid), number_cell(sheet, r.balance),
+                      number_cell(sheet, r.days_overdue(today), "0")])
     out = BytesIO()
     book.save(out)
     response = HttpResponse(out.getvalue(),

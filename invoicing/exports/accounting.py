@@ -17,9 +17,10 @@ from decimal import Decimal
 from openpyxl import Workbook
 
 from backoffice.safe_cells import text_cell
+from backoffice.selectors.workspaces import host_workspace
 from backoffice.tenancy import staff_wide
 from invoicing.models import Invoice, InvoiceState, Payment
-from invoicing.services.common import host_workspace, invoicing_settings
+from invoicing.services.common import invoicing_settings, no_issuer
 from invoicing.totals import compute_totals
 
 FEC_COLUMNS = ["JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum",
@@ -104,7 +105,7 @@ def fec_text(year: int) -> str:
 
 def fec_export(year: int) -> tuple[str, bytes]:
     """(file name, UTF-8 content) of the FEC for `year`."""
-    return fec_filename(host_workspace().siren, year), fec_text(year).encode("utf-8")
+    return fec_filename(host_workspace(missing=no_issuer).siren, year), fec_text(year).encode("utf-8")
 
 
 def sales_journal_xlsx(first: datetime.date, last: datetime.date) -> bytes:

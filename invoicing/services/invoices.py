@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice.models import Workspace, WorkspaceKind
+from backoffice.selectors.workspaces import host_workspace
 from backoffice.services.audit import audit_record
 from backoffice.tenancy import staff_wide
 from invoicing.models import (
@@ -29,7 +30,7 @@ from invoicing.models import (
     InvoiceStatusEvent,
     LifecycleStatus,
 )
-from invoicing.services.common import InvoicingError, host_workspace, invoicing_settings
+from invoicing.services.common import InvoicingError, invoicing_settings, no_issuer
 from invoicing.totals import compute_totals, line_net, round_cent
 
 ZERO = Decimal("0.00")
@@ -225,7 +226,7 @@ def invoice_issue(*, actor, invoice: Invoice, today: datetime.date | None = None
                                  % {"number": original.number, "remaining": creditable_amount(original)})
     elif invoice.total_gross <= 0:
         raise InvoicingError(_("An invoice of zero cannot be issued."))
-    host = host_workspace()
+    host = host_workspace(missing=no_issuer)
     invoice.issue_date = today or timezone.localdate()
     invoice.series, invoice.sequence = _next_number(host, invoice.kind, invoice.issue_date.year)
     invoice.number = invoice.series.format(invoice.sequence)

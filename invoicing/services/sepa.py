@@ -18,12 +18,13 @@ from stdnum import bic as std_bic
 from stdnum.exceptions import ValidationError as StdnumError
 
 from backoffice.models import Workspace
+from backoffice.selectors.workspaces import host_workspace
 from backoffice.services.audit import audit_record
 from backoffice.tenancy import staff_wide
 from backoffice.validators import compact_iban, validate_iban
 from invoicing.models import DebitBatch, DebitLine, DebitState, Invoice, InvoiceState, Mandate
 from invoicing.selectors.invoices import with_balance
-from invoicing.services.common import host_workspace, invoicing_settings
+from invoicing.services.common import invoicing_settings, no_issuer
 
 SCHEMA = "pain.008.001.02"
 
@@ -71,7 +72,7 @@ def sepa_batch_create(*, actor, due_before: datetime.date, collection_date: date
                       ) -> DebitBatch | None:
     """A pain.008 batch of every debtable invoice due on or before `due_before` (None if none)."""
     with staff_wide("a direct-debit batch collects from every customer with a mandate"):
-        host = host_workspace()
+        host = host_workspace(missing=no_issuer)
         settings = invoicing_settings(host)
         if not (settings.iban and settings.sepa_creditor_id):
             raise ValidationError(_("Set the host's IBAN and SEPA creditor identifier first."))

@@ -28,6 +28,7 @@ from decimal import Decimal
 from django.db import transaction
 from django_scopes import scope
 
+from backoffice.bulk import bulk_set
 from backoffice.models import Document, Workspace
 from backoffice.pdf import fr_number, render_typst_pdf
 from backoffice.queue import enqueue, require_queue
@@ -328,8 +329,9 @@ def _render_chunk(*, actor, workspace: Workspace, run: PayrollRun, pks: list[int
     for (payslip, digest), document in zip(changed, documents, strict=True):
         payslip.pdf, payslip.pdf_hash, payslip.content_hash = document, digest, digest
     rendered = len(changed)
-    changed = [payslip for payslip, _digest in changed]
-    Payslip.objects.bulk_update(changed, ["pdf", "pdf_hash", "content_hash"])
+    bulk_set(Payslip, {payslip.pk: {"pdf_id": document.pk, "pdf_hash": digest, "content_hash": digest}
+                       for (payslip, digest), document in zip(changed, documents, strict=True)},
+             ["pdf_id", "pdf_hash", "content_hash"])
     discard_documents(replaced)
     return rendered, unchanged
 
@@ -395,7 +397,7 @@ def payslips_zip_build(*, actor, workspace: Workspace, run: PayrollRun) -> bool:
         return False
     buffer = io.BytesIO()
     names: set[str] = set()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for payslip in payslips:
             name = payslip_filename(payslip)
             if name in names:

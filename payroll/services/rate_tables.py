@@ -22,20 +22,12 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from backoffice.models import Workspace, WorkspaceKind
+from backoffice.selectors.workspaces import host_workspace
 from backoffice.services.audit import audit_record, diff_fields, snapshot
 from payroll.engine.rates import INPUT_RATE_CODES, load_rate_set
 from payroll.models import RateLine, RateTable
 
 LINE_FIELDS = ["label", "employee_rate", "employer_rate", "source"]
-
-
-def host_workspace() -> Workspace:
-    """The host cooperative: where shared-data edits are audited."""
-    host = Workspace.objects.filter(kind=WorkspaceKind.HOST).first()
-    if host is None:
-        raise RuntimeError("no host workspace: shared rate-table edits are audited in it")
-    return host
 
 
 def _check_table(data: dict[str, Any]) -> None:

@@ -117,3 +117,28 @@ def test_free_text_search_uses_french_stemming_on_postgresql(world, settings):
     word = "charpentes" if is_pg else "charpente"
     results = search(world.users["alumni"], "scop-c", q=word).context["results"]
     assert [r["display_name"] for r in results] == ["Atelier Dupont"]
+
+
+def test_stored_search_vector_follows_every_change(world):
+    """PostgreSQL keeps the French vector in a column (trigger, GIN index): a profile's new
+    words are found and its old ones no longer are, whether saved through the service or by a
+    bulk update that bypasses it."""
+    from django.db import connection
+    from django.db.models import F
+
+    from alumni.services.directory import directory_profile_save
+    from tests.conftest import require_or_skip
+
+    require_or_skip(connection.vendor == "postgresql", "PostgreSQL")
+    join(world.partner_a, world.alumni_c)
+    p = profile(world.partner_a, display_name="Atelier Dupont", trade="Bois", description="Charpente")
+    user = world.users["alumni"]
+    assert [r["display_name"] for r in search(user, "scop-c", q="charpentes").context["results"]] == ["Atelier Dupont"]
+    with scope(workspace=world.partner_a):
+        directory_profile_save(actor=world.users["partner_a"], workspace=world.partner_a, profile=p,
+                               description="Escaliers sur mesure")
+    assert search(user, "scop-c", q="charpente").context["results"] == []
+    assert [r["display_name"] for r in search(user, "scop-c", q="escalier").context["results"]] == ["Atelier Dupont"]
+    with scopes_disabled():
+        DirectoryProfile.objects.filter(pk=p.pk).update(skills="Toitures", display_name=F("display_name"))
+    assert [r["display_name"] for r in search(user, "scop-c", q="toiture").context["results"]] == ["Atelier Dupont"]

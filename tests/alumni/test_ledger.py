@@ -60,3 +60,29 @@ def test_staff_ledger_filters_exports_and_keeps_constant_queries(world, company,
     assert ("SCOP C", "CAE A", "Active", 80000, 800) == tuple(rows[1][:5])
     assert client.get(reverse("staff:alumni:ledger")).status_code == 200
     assert login(world.users["partner_a"]).get(reverse("staff:alumni:ledger")).status_code == 404
+
+
+def test_staff_ledger_pages_keep_filters_and_export_everything(world, company):
+    """The page shows 50 rows at a time, with links that keep the filters; the export holds every
+    row of the filtered ledger, names that look like formulas neutralised."""
+    from alumni.views.staff import LEDGER_PAGE_SIZE
+
+    with scopes_disabled():
+        for i in range(LEDGER_PAGE_SIZE + 5):
+            ws = WorkspaceFactory(slug=f"scop-p{i:02d}", kind="alumni", name=f"=SCOP P{i:02d}", origin=world.partner_b)
+            AlumniCompany.objects.create(workspace=ws, legal_form="sas", status="active")
+            add(ws, 2025, "10000", "100")
+    client = login(world.users["staff"])
+    first = client.get(reverse("staff:alumni:ledger"), {"year": "2025", "origin": "cae-b"})
+    assert len(first.context["rows"]) == LEDGER_PAGE_SIZE
+    assert first.context["total_due"] == Decimal("5500")          # every row, not only the page
+    assert "origin=cae-b" in first.context["query"] and "page=2" in first.content.decode()
+    second = client.get(reverse("staff:alumni:ledger"), {"year": "2025", "origin": "cae-b", "page": "2"})
+    assert [r.workspace.name for r, _d in second.context["rows"]] == [f"=SCOP P{i:02d}" for i in range(50, 55)]
+    beyond = client.get(reverse("staff:alumni:ledger"), {"year": "2025", "origin": "cae-b", "page": "999"})
+    assert beyond.context["page"].number == 2                    # bounded: the last page
+    export = client.get(reverse("staff:alumni:ledger"), {"year": "2025", "origin": "cae-b", "format": "xlsx",
+                                                         "page": "2"})
+    rows = list(load_workbook(BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert len(rows) == LEDGER_PAGE_SIZE + 5 + 1
+    assert rows[1][0] == "'=SCOP P00"

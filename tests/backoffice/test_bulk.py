@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django_scopes import scope
 
-from backoffice.bulk import bulk_insert
+from backoffice.bulk import bulk_insert, bulk_set
 from backoffice.services.documents import document_upload
 from payroll.models import Employment, SubmissionLine
 from tests.factories import EntrepreneurFactory, SubmissionFactory, build_payroll_month
@@ -67,3 +67,27 @@ def test_an_upload_is_hashed_as_it_is_stored(ws):
     assert document.sha256 == hashlib.sha256(content).hexdigest()
     with document.file.open("rb") as handle:
         assert handle.read() == content
+
+
+def test_bulk_set_updates_only_the_given_rows_and_columns(ws):
+    period = build_payroll_month(ws, lines=[])
+    submission = SubmissionFactory(period=period)
+    people = [EntrepreneurFactory(workspace=ws) for _ in range(3)]
+    lines = [SubmissionLine.objects.create(workspace=ws, submission=submission, entrepreneur=person, row_number=i + 2,
+                                           status="cadre", gross_salary=Decimal("2500"))
+             for i, person in enumerate(people)]
+    changed = bulk_set(SubmissionLine, {
+        lines[0].pk: {"gross_salary": Decimal("3100.55"), "hours": Decimal("151.67")},
+        lines[2].pk: {"gross_salary": Decimal("1800"), "hours": None},
+    }, ["gross_salary", "hours"])
+    assert changed == 2
+    after = {line.pk: line for line in SubmissionLine.objects.filter(submission=submission)}
+    assert (after[lines[0].pk].gross_salary, after[lines[0].pk].hours) == (Decimal("3100.55"), Decimal("151.67"))
+    assert (after[lines[2].pk].gross_salary, after[lines[2].pk].hours) == (Decimal("1800"), None)
+    assert after[lines[1].pk].gross_salary == Decimal("2500")  # not given: untouched
+    assert after[lines[0].pk].row_number == 2  # a column not named: untouched
+
+
+def test_bulk_set_refuses_an_unknown_column(ws):
+    with pytest.raises(TypeError):
+        bulk_set(SubmissionLine, {1: {"nope": 1}}, ["nope"])

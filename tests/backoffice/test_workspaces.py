@@ -15,7 +15,7 @@ from backoffice.services.workspaces import (
     workspace_update,
 )
 from tests.conftest import login
-from tests.factories import MembershipFactory, UserFactory, make_siren, make_siret
+from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory, make_siren, make_siret
 
 
 def fr_vat(siren: str) -> str:
@@ -227,3 +227,17 @@ def test_setup_host_creates_the_host_once_and_invites_its_first_administrator(db
     assert Workspace.objects.filter(kind="host").count() == 1
     with scopes_disabled():
         assert Membership.objects.filter(workspace=host, role="host_admin").count() == 2
+
+
+def test_host_workspace_is_the_one_host_and_its_absence_raises_what_the_caller_asks(db):
+    from backoffice.selectors.workspaces import host_workspace
+    from invoicing.services.common import InvoicingError, no_issuer
+
+    with pytest.raises(RuntimeError):
+        host_workspace()
+    with pytest.raises(InvoicingError, match="No host cooperative|Aucune coopérative"):
+        host_workspace(missing=no_issuer)
+    with scopes_disabled():
+        WorkspaceFactory(slug="cae-x", name="CAE X")
+        host = WorkspaceFactory(slug="hote", kind="host", name="Hôte")
+    assert host_workspace() == host

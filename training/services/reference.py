@@ -13,7 +13,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backoffice.models import Workspace, WorkspaceKind
+from backoffice.models import Workspace
+from backoffice.selectors.workspaces import host_workspace
 from backoffice.services.audit import audit_record, diff_fields, snapshot
 from training.models import Course, Opco, Session, Slot, TrainingBody
 
@@ -23,14 +24,6 @@ COURSE_FIELDS = ["body", "title", "objectives", "programme", "prerequisites", "d
 OPCO_FIELDS = ["code", "name", "scope_note", "request_days_before", "request_day_count", "claim_days_after",
                "claim_day_count", "hourly_ceiling", "subrogation", "source"]
 SESSION_FIELDS = ["course", "title", "place", "video_link", "trainer", "seats", "pooled", "is_gathering"]
-
-
-def host_workspace() -> Workspace:
-    """The host cooperative, where edits of shared reference data are audited."""
-    host = Workspace.objects.filter(kind=WorkspaceKind.HOST).first()
-    if host is None:
-        raise RuntimeError("no host workspace: shared training data edits are audited in it")
-    return host
 
 
 def _save(*, actor, instance: models.Model, fields: list[str], data: dict[str, Any], action: str) -> models.Model:
