@@ -86,6 +86,18 @@ def _rate_line(rate_line: RateLine, base: Decimal, inp: PayslipInput) -> Payslip
     )
 
 
+def _covered_by_scheme(legal: PayslipLine, scheme_lines: list[PayslipLine]) -> bool:
+    """Whether a workspace provident scheme already pays the compulsory cadres' provident.
+
+    ANI du 17 novembre 2017 art. 1 (CCN 1947 art. 7): the obligation is an employer contribution
+    of 1.50 % of tranche A to a provident scheme, not a second scheme: a CAE whose own
+    "prévoyance cadres" scheme gives the employer's share of at least that amount meets it, and
+    the table's line is then left out instead of paid twice. A smaller scheme does not meet it:
+    the legal line stays (the shortfall is the employer's)."""
+    return any(line.code == "provident" and line.employer_amount >= legal.employer_amount
+               for line in scheme_lines)
+
+
 def _scheme_total(lines: list[PayslipLine], kind: str, side: str) -> Decimal:
     return sum((getattr(line, f"{side}_amount") for line in lines if line.code == kind), ZERO)
 
@@ -107,12 +119,13 @@ def compute_payslip(inp: PayslipInput, rates: RateSet) -> PayslipResult:
     ctx = PayContext(inp=inp, gross=gross, ceiling=ceiling, smic=smic_reference(inp, rates), above_ceiling=above)
 
     scheme_lines = [_scheme_line(scheme, bases, rates.param("PMSS")) for scheme in inp.schemes]
-    # Legal provident lines of the table (cadres' 1.50 %) are provident contributions too.
-    scheme_lines += [
-        _rate_line(rate_line, bases[rate_line.base], inp)
-        for rate_line in rates.lines
-        if rate_line.code in PROVIDENT_CODES and bases[rate_line.base] and ctx.holds(rate_line.condition)
-    ]
+    # Legal provident lines of the table (cadres' 1.50 %) are provident contributions too; one
+    # is met by the workspace's own provident scheme when its employer share reaches it.
+    for rate_line in rates.lines:
+        if rate_line.code in PROVIDENT_CODES and bases[rate_line.base] and ctx.holds(rate_line.condition):
+            legal = _rate_line(rate_line, bases[rate_line.base], inp)
+            if not _covered_by_scheme(legal, scheme_lines):
+                scheme_lines.append(legal)
     employer_schemes = sum((line.employer_amount for line in scheme_lines), ZERO)
     bases["csg"] = csg_base(gross, ceiling, rates, employer_schemes)
     bases["employer_schemes"] = employer_schemes
