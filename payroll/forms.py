@@ -86,7 +86,10 @@ class EmploymentForm(forms.Form):
         label=_("Monthly contractual hours"), max_digits=6, decimal_places=2, required=False,
         help_text=_("151,67 is full time. Leave empty when pay follows activity, not time."))
     job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
-    classification = forms.CharField(label=_("Classification"), max_length=120, required=False)
+    classification = forms.CharField(
+        label=_("Classification"), max_length=120, required=False,
+        help_text=_("Position in the collective agreement's classification, e.g. Position 2.1, coefficient 275. "
+                    "Required for a salaried contract: the payslip shows it."))
     fixed_term = forms.BooleanField(label=_("Fixed-term contract (CDD)"), required=False,
                                     # xgettext:no-python-format  (a literal %, not a placeholder)
                                     help_text=_("The CAE then owes the CPF-CDD contribution (1 % of pay)."))
@@ -112,6 +115,9 @@ class EmploymentForm(forms.Form):
         data = super().clean()
         if data.get("iban") and data.get("clear_iban"):
             raise forms.ValidationError(_("Either type a new IBAN or remove the recorded one, not both."))
+        if data.get("contract_type") == ContractType.CESA and not (data.get("classification") or "").strip():
+            # R3243-1 Code du travail: the payslip gives the employee's classification.
+            self.add_error("classification", _("Required for a salaried contract (CESA): the payslip shows it."))
         return data
 
 

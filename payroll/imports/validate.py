@@ -93,6 +93,8 @@ class ParsedRow:
     exit_date: datetime.date | None = None
     absence_hours: Decimal = ZERO
     birth_date: datetime.date | None = None
+    leave_taken: Decimal = ZERO
+    sick_days: Decimal = ZERO
 
 
 class ErrorLog:
@@ -315,6 +317,11 @@ class _RowChecker:
             self.error(number, "date_sortie", "exit_before_entry", _(
                 "The exit date %(date)s is before the entry date.") % {"date": _day(exit_date)})
 
+        for key, most in (("conges_pris", Decimal(30)), ("jours_maladie", Decimal(31))):
+            if (v.get(key) or ZERO) > most and not self._had_error(number, key):
+                self.error(number, key, "too_large", _("At most %(most)s days in a month (found %(value)s).") % {
+                    "most": most, "value": v[key]})
+
         hours, gross = v.get("heures"), v.get("salaire_brut")
         if hours and gross is not None and ctx.smic_hourly is not None \
                 and not self._had_error(number, "heures") and not self._had_error(number, "salaire_brut"):
@@ -336,6 +343,7 @@ class _RowChecker:
             pas_rate=v.get("taux_pas"), target_employer_cost=v.get("cout_employeur_cible"),
             target_net=v.get("net_cible"), entry_date=entry_date, known=known, exit_date=exit_date,
             absence_hours=v.get("heures_absence") or ZERO, birth_date=birth_date,
+            leave_taken=v.get("conges_pris") or ZERO, sick_days=v.get("jours_maladie") or ZERO,
         )
 
     def _had_error(self, number: int, key: str) -> bool:

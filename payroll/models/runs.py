@@ -69,6 +69,14 @@ class Payslip(models.Model):
     base_tranche_2 = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     base_up_to_4 = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     base_up_to_8 = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    # The gross in its parts (base pay, bonuses), each on its own payslip line.
+    base_salary = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    bonuses = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    # Paid leave in working days (payroll.engine.leave): acquired and taken this month, and the
+    # balance after it (every earlier stored month added up).
+    leave_acquired = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    leave_taken = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    leave_balance = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     revenue = models.DecimalField(**MONEY)
     cae_contribution = models.DecimalField(**MONEY)
     # Hash of everything the PDF shows: a payslip whose content did not change is not re-rendered.

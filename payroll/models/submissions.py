@@ -119,6 +119,10 @@ class SubmissionLine(models.Model):
     # prorate the ceiling and the SMIC of the réduction générale (R242-2, D241-7 CSS).
     exit_date = models.DateField(null=True, blank=True)
     absence_hours = models.DecimalField(max_digits=6, decimal_places=2, default=0)
+    # Paid leave (payroll.engine.leave): working days taken in the month, and calendar days of
+    # sick leave that is not work-related (they acquire 2 days a month instead of 2.5).
+    leave_taken = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    sick_days = models.DecimalField(max_digits=5, decimal_places=2, default=0)
 
     objects = ScopedManager(workspace="workspace")
 

@@ -40,6 +40,7 @@ from payroll.engine import (
     solve_gross_for_employer_cost,
     solve_gross_for_net,
 )
+from payroll.engine.leave import leave_acquired
 from payroll.engine.money import ZERO
 from payroll.engine.payslip import PayslipLine as EngineLine
 from payroll.engine.payslip import YearToDate
@@ -88,7 +89,8 @@ PAYSLIP_FIELDS = [
     "reduction_generale", "net_social", "net_before_tax", "taxable_net", "pas_rate", "pas_kind", "pas_source",
     "pas_amount",
     "reimbursed_expenses", "net_paid", "employer_cost", "rg_smic", "ceiling", "base_tranche_a", "base_tranche_2", "base_up_to_4",
-    "base_up_to_8", "revenue", "cae_contribution", "content_hash",
+    "base_up_to_8", "base_salary", "bonuses", "leave_acquired", "leave_taken", "leave_balance", "revenue",
+    "cae_contribution", "content_hash",
 ]
 
 
@@ -160,6 +162,14 @@ def year_to_date_pay(workspace: Workspace, period: datetime.date) -> dict[int, Y
             for row in rows}
 
 
+def leave_before(workspace: Workspace, period: datetime.date) -> dict[int, Decimal]:
+    """Per entrepreneur, the paid-leave balance before `period`: every earlier stored month's
+    acquired less taken days (one query; a corrected month flows into the next run)."""
+    rows = (Payslip.objects.filter(workspace=workspace, period__lt=period).order_by().values("entrepreneur_id")
+            .annotate(acquired=Sum("leave_acquired"), taken=Sum("leave_taken")))
+    return {row["entrepreneur_id"]: (row["acquired"] or ZERO) - (row["taken"] or ZERO) for row in rows}
+
+
 def _within(day: datetime.date | None, month: datetime.date) -> datetime.date | None:
     return day if day is not None and month <= day <= last_day(month) else None
 
@@ -203,6 +213,7 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
     ytd_pay = year_to_date_pay(workspace, month)
     headcount = workspace_headcount(workspace, month.year, settings).retained
     tax_rates = compte_rendu_rates(workspace, last_day(month))
+    leave = leave_before(workspace, month)
     employer = employer_identity(workspace, settings)
     pay_day = payment_date(month, settings)
 
@@ -227,7 +238,8 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
         payslip, payslip_lines = _compute_line(
             line=line, employment=employment, settings=settings, rates=rates, schemes=schemes, headcount=headcount,
             ytd=ytd.get(line.entrepreneur_id, ZERO), ytd_pay=ytd_pay.get(line.entrepreneur_id, YearToDate()),
-            tax_rate=tax_rates.get(line.entrepreneur_id), month=month, workspace=workspace, run=run, outcome=outcome)
+            tax_rate=tax_rates.get(line.entrepreneur_id), leave_before=leave.get(line.entrepreneur_id, ZERO),
+            month=month, workspace=workspace, run=run, outcome=outcome)
         payslip.content_hash = content_hash(payslip_content(
             payslip=payslip, lines=payslip_lines, employer=employer, employment=employment, payment_day=pay_day))
         previous = existing.pop(line.entrepreneur_id, None)
@@ -269,7 +281,8 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
 
 
 def _compute_line(*, line: SubmissionLine, employment: Employment | None, settings: PayrollSettings, rates,
-                  schemes, headcount: int, ytd: Decimal, ytd_pay: YearToDate | None, tax_rate, month: datetime.date,
+                  schemes, headcount: int, ytd: Decimal, ytd_pay: YearToDate | None, tax_rate, leave_before: Decimal,
+                  month: datetime.date,
                   workspace: Workspace, run: PayrollRun,
                   outcome: RunOutcome) -> tuple[Payslip, tuple[EngineLine, ...]]:
     person = line.entrepreneur
@@ -323,8 +336,12 @@ def _compute_line(*, line: SubmissionLine, employment: Employment | None, settin
             scheme, period=month, entry_date=person.entry_date, month=Activity(line.revenue),
             year_to_date_before=Activity(ytd)).amount
 
+    acquired = leave_acquired(period=month, entry_date=template.entry_date, exit_date=template.exit_date,
+                              sick_days=line.sick_days)
     payslip = Payslip(
         workspace=workspace, run=run, period=month, entrepreneur=person, status=status, hours=hours,
+        base_salary=result.gross - template.bonuses, bonuses=template.bonuses, leave_acquired=acquired,
+        leave_taken=line.leave_taken, leave_balance=leave_before + acquired - line.leave_taken,
         gross=result.gross, total_employee_contributions=result.total_employee_contributions,
         total_employer_contributions=result.total_employer_contributions,
         reduction_generale=result.reduction_generale, net_social=result.net_social,
