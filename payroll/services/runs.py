@@ -207,7 +207,8 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
 
     lines = list(SubmissionLine.objects.filter(submission=submission).select_related("entrepreneur")
                  .order_by("row_number"))
-    employments = {e.entrepreneur_id: e for e in Employment.objects.filter(workspace=workspace)}
+    employments = {e.entrepreneur_id: e for e in Employment.objects.filter(workspace=workspace)
+                   .select_related("risk_rate")}
     schemes = {status: engine_schemes(settings, status) for status in ("cadre", "non_cadre")}
     ytd = year_to_date_revenue(workspace, month)
     ytd_pay = year_to_date_pay(workspace, month)
@@ -294,7 +295,8 @@ def _compute_line(*, line: SubmissionLine, employment: Employment | None, settin
     exits = [day for day in (line.exit_date, employment.end_date if employment else None) if day is not None]
     try:
         template = PayslipInput(
-            period=month, status=status, gross_salary=line.gross_salary or ZERO, at_mp_rate=settings.at_mp_rate,
+            period=month, status=status, gross_salary=line.gross_salary or ZERO,
+            at_mp_rate=employment.risk_rate.rate if employment and employment.risk_rate else settings.at_mp_rate,
             contractual_hours=hours, bonuses=line.bonuses, reimbursed_expenses=line.reimbursed_expenses,
             pas_rate=chosen.rate, pas_territory=territory_of_address(person.address), headcount=headcount, mobility_rate=settings.mobility_rate,
             fixed_term=bool(employment and employment.fixed_term), schemes=schemes[status],
