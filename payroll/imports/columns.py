@@ -67,7 +67,7 @@ COLUMNS: tuple[Column, ...] = (
                                     "employee number; when given for a known one it must match."),
            aliases=("numero_de_securite_sociale", "n_securite_sociale", "numero_securite_sociale",
                     "no_securite_sociale", "securite_sociale", "numero_ss")),
-    Column("statut", STATUS, gettext_lazy("cadre or non_cadre. Required."), aliases=("status",)),
+    Column("statut", STATUS, gettext_lazy("cadre or non cadre. Required."), aliases=("status",)),
     Column("heures", HOURS, gettext_lazy("Hours paid in the month (151.67 is full time). Leave empty when pay "
                                          "follows activity, not time."),
            aliases=("nombre_d_heures", "nb_heures", "heures_payees", "heures_travaillees", "hours")),
@@ -275,7 +275,7 @@ def read_status(raw: object) -> str:
     if value not in STATUSES:
         value = normalise(raw)
     if value not in STATUSES:
-        raise CellError(_("“%(value)s” is not a status: write cadre or non_cadre.") % {"value": str(raw)[:40]},
+        raise CellError(_("“%(value)s” is not a status: write cadre or non cadre.") % {"value": str(raw)[:40]},
                         "bad_status")
     return value
 

@@ -207,7 +207,7 @@ class _RowChecker:
                 self.sheet_problems.setdefault(problem.row, set()).add(key or f"col{problem.col}")
         # Messages used on many rows, translated once.
         self.msg_required = _("This value is required.")
-        self.msg_statut = _("Required: cadre or non_cadre.")
+        self.msg_statut = _("Required: cadre or non cadre.")
 
     def error(self, row: int, key: str, code: str, message: str) -> None:
         self.failed.add(key)
