@@ -1,7 +1,6 @@
 """Reading billable usage: a workspace's month grouped by service and kind, priced for information.
 
-Pricing itself lives in `backoffice/pricing.py` (the one place); `price_amount` is kept as
-its positional alias for existing callers.
+Pricing itself lives in `backoffice/pricing.py` (the one place), called directly here.
 """
 
 from __future__ import annotations
@@ -16,11 +15,6 @@ from django.db.models import Count, Q, Sum
 from backoffice.models import PriceLine, Service, ServiceAgreement, Usage, Workspace
 from backoffice.models.agreements import PriceKind, usage_kind_label
 from backoffice.pricing import NON_LINEAR, price_line_amount, price_usages
-
-
-def price_amount(line: PriceLine, quantity: Decimal) -> Decimal:
-    """`backoffice.pricing.price_line_amount` (kept for existing callers)."""
-    return price_line_amount(line, quantity=quantity)
 
 
 def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -135,9 +129,9 @@ def usage_month(*, workspace: Workspace, month: datetime.date) -> UsageMonth:
                                          amount=(None if line is None else
                                                  price_usages(line, quantities[(service, row["kind"])])
                                                  if line.kind in NON_LINEAR else
-                                                 price_amount(line, row["quantity"]))))
+                                                 price_line_amount(line, quantity=row["quantity"]))))
         if agreement is not None:
-            group.flat_fees = [(line, price_amount(line, Decimal("1"))) for line in agreement.price_lines.all()
+            group.flat_fees = [(line, price_line_amount(line, quantity=Decimal("1"))) for line in agreement.price_lines.all()
                                if line.kind == PriceKind.MONTHLY_FLAT]
         services.append(group)
     return UsageMonth(month=first, services=services)

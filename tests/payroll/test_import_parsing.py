@@ -167,7 +167,7 @@ def test_every_row_error_names_its_excel_row_and_column(tmp_path):
         submission_row("N4", nom="A", prenom="B", nir=make_nir(13), statut="interim"),  # row 10: bad statut
         submission_row("N5", nom="A", prenom="B", nir=make_nir(14), salaire_brut="-10"),  # row 11: negative
         submission_row("N6", nom="A", prenom="B", nir=make_nir(15), taux_pas="120"),      # row 12: rate
-        submission_row("N7", nom="A", prenom="B", nir=make_nir(16), taux_pas=""),         # row 13: rate missing
+        submission_row("N7", nom="A", prenom="B", nir=make_nir(16), taux_pas=""),         # row 13: no rate: fine
         submission_row("N8", nom="A", prenom="B", nir=make_nir(17), salaire_brut="", net_cible="1500",
                        cout_employeur_cible="3000"),                                      # row 14: two figures
         submission_row("N9", nom="A", prenom="B", nir=make_nir(18), salaire_brut=""),     # row 15: no figure
@@ -182,10 +182,13 @@ def test_every_row_error_names_its_excel_row_and_column(tmp_path):
         (2, "nir", "nir_mismatch"), (3, "matricule", "exited"), (4, "prenom", "missing_required"),
         (5, "nir", "bad_nir"), (6, "nir", "nir_taken"), (7, "matricule", "duplicate"),
         (8, "matricule", "not_yet_entered"), (9, "matricule", "missing_required"), (10, "statut", "bad_status"),
-        (11, "salaire_brut", "negative"), (12, "taux_pas", "rate_out_of_range"), (13, "taux_pas", "missing_required"),
+        (11, "salaire_brut", "negative"), (12, "taux_pas", "rate_out_of_range"),
         (14, "net_cible", "several_pay_figures"), (15, "salaire_brut", "no_pay_figure"),
         (16, "salaire_brut", "below_smic"), (17, "salaire_brut", "not_a_number"),
     } <= errors_at(result)
+    # An empty rate is no error: the compte-rendu rate or the non-personalised grid applies
+    # (art. 204 H III CGI).
+    assert 13 not in {e["row"] for e in result.errors}
     by_row = {e["row"]: e["message"] for e in result.errors}
     assert "row 2" in by_row[7]  # the duplicate points at the first occurrence
     assert make_nir(12) not in str(result.errors)  # a NIR is never repeated in clear, even a wrong one
