@@ -2,7 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.interface import NavGroup, NavItem, register_audit_labels, register_nav
+from backoffice.interface import (
+    NavGroup,
+    NavItem,
+    register_audit_labels,
+    register_entrepreneur_facts,
+    register_nav,
+)
 from backoffice.roles import Perm
 
 
@@ -59,3 +65,12 @@ register_audit_labels({
     "shares.holder_create": _("Shareholder added"),
     "shares.issuer_save": _("Share issuer settings saved"),
 })
+
+
+def _founding_facts(entrepreneur):
+    from alumni.selectors.companies import founding_facts
+
+    return founding_facts(entrepreneur)
+
+
+register_entrepreneur_facts(_founding_facts)
