@@ -184,4 +184,5 @@ def condition_label(condition: str | None) -> str:
     return text % {"n": n} if "%(n)s" in text else text
 
 
-register_audit_fields({**PARAM_LABELS, "copied_from": _("Copied from")})
+# Rate-table audit entries name parameters by code ("SMIC_HOURLY": [before, after]).
+register_audit_fields({**PARAM_LABELS, "copied_from": _("Copied from"), "payroll.rateline.line": _("Line")})

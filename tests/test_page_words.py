@@ -110,6 +110,27 @@ def _fill(world, officer) -> None:
                 AuditEntry(workspace=ws, actor=officer, action=action, object_type=object_type,
                            object_id="1", object_repr="Martin Léa", changes=stored)
                 for action in sorted(audit_registered_actions()))
+    _edit_rate_table(officer)
+
+
+def _edit_rate_table(officer) -> None:
+    """Staff edits of a table built from the shipped JSON (tests/payroll/isolation_people.py),
+    through the services: the audit trail then names a parameter, a line and a copy as stored."""
+    import datetime
+    from decimal import Decimal
+
+    from payroll.services.rate_tables import rate_line_update, rate_table_copy, rate_table_update
+    from tests.payroll.isolation_people import _rate_table
+
+    table = _rate_table(None)
+    params = {name: {"value": Decimal(entry["value"]), "source": entry["source"]}
+              for name, entry in table.params.items()}
+    params["SMIC_HOURLY"]["value"] += Decimal("0.10")
+    rate_table_update(actor=officer, table=table, title=table.title, params=params)
+    line = table.lines.exclude(condition="").filter(code__contains="_").first()
+    rate_line_update(actor=officer, line=line, label=line.label, employee_rate=line.employee_rate,
+                     employer_rate=line.employer_rate, source=line.source + " (vérifié)")
+    rate_table_copy(actor=officer, source=table, effective_from=datetime.date(1899, 1, 1))
 
 
 @pytest.fixture
