@@ -107,3 +107,10 @@ class DirectoryProfileForm(forms.Form):
 
 class ContactForm(forms.Form):
     message = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=2000)
+
+
+class AlumniImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What the sheet holds"), choices=[
+        ("companies", _("Alumni companies (one a row, identified by their SIREN)")),
+        ("declarations", _("Past revenue declarations (one period of one company a row)"))])
+    file = forms.FileField(label=_("Spreadsheet (xlsx or csv)"))

@@ -16,6 +16,7 @@ register_nav(
                 active_for=("staff:alumni:company_*",)),
         NavItem(_("Contributions ledger"), "staff:alumni:ledger", perm=Perm.ALUMNI_MANAGE, icon="chart-column"),
         NavItem(_("Directory figures"), "staff:alumni:directory", perm=Perm.ALUMNI_MANAGE, icon="search"),
+        NavItem(_("Import from a spreadsheet"), "staff:alumni:import", perm=Perm.ALUMNI_MANAGE, icon="upload"),
     )),
     NavGroup("alumni", _("Services"), area="workspace", order=35, icon="briefcase", items=(
         NavItem(_("Services portal"), "alumni_home", perm=Perm.ALUMNI_VIEW, when=_is_alumni, icon="house",
@@ -40,6 +41,7 @@ register_nav(
 )
 
 register_audit_labels({
+    "alumni.declaration.import": _("Past declaration imported"),
     "directory.contact_request": _("Directory contact request sent"),
     "directory.join": _("Workspace joined the directory"),
     "directory.withdraw": _("Withdrawn from the directory"),

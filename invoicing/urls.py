@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/lines/add/", invoices.invoice_line_add_view, name="invoice_line_add"),
     path("<int:pk>/payments/add/", invoices.invoice_payment, name="invoice_payment"),
     path("<int:pk>/credit-note/", invoices.invoice_credit_note, name="invoice_credit_note"),
+    path("<int:pk>/status/", invoices.invoice_status_view, name="invoice_status"),
     path("lines/<int:pk>/edit/", invoices.invoice_line_edit, name="invoice_line_edit"),
     path("lines/<int:pk>/delete/", invoices.invoice_line_delete_view, name="invoice_line_delete"),
 ]

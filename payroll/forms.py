@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from payroll.models.employment import ContractType, PayStatus
-from payroll.models.settings import ContributionBase, SchemeKind
+from payroll.models.settings import ContributionBase, RiskRate, SchemeKind
 from payroll.selectors.rates import rate_table_list
 from payroll.services.simulation import MODES
 from payroll.ui import param_label
@@ -87,7 +87,14 @@ class EmploymentForm(forms.Form):
         label=_("Monthly contractual hours"), max_digits=6, decimal_places=2, required=False,
         help_text=_("151,67 is full time. Leave empty when pay follows activity, not time."))
     job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
-    classification = forms.CharField(label=_("Classification"), max_length=120, required=False)
+    classification = forms.CharField(
+        label=_("Classification"), max_length=120, required=False,
+        help_text=_("Position in the collective agreement's classification, e.g. Position 2.1, coefficient 275. "
+                    "Required for a salaried contract: the payslip shows it."))
+    risk_rate = forms.ModelChoiceField(
+        label=_("AT/MP rate (establishment and risk code)"), queryset=RiskRate.objects.none(), required=False,
+        empty_label=_("The workspace's default rate"),
+        help_text=_("The rate of the establishment and risk code of this person's job (payroll settings)."))
     fixed_term = forms.BooleanField(label=_("Fixed-term contract (CDD)"), required=False,
                                     # xgettext:no-python-format  (a literal %, not a placeholder)
                                     help_text=_("The CAE then owes the CPF-CDD contribution (1 % of pay)."))
@@ -102,8 +109,10 @@ class EmploymentForm(forms.Form):
         help_text=_("Leave empty to apply the workspace's contribution rule."))
     clear_iban = forms.BooleanField(label=_("Remove the recorded IBAN"), required=False)
 
-    def __init__(self, *args, iban_masked: str = "", **kwargs):
+    def __init__(self, *args, iban_masked: str = "", risk_rates=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if risk_rates is not None:
+            self.fields["risk_rate"].queryset = risk_rates
         if iban_masked:
             self.fields["iban"].help_text = _("Recorded: %(masked)s. Leave empty to keep it.") % {"masked": iban_masked}
         else:
@@ -113,6 +122,9 @@ class EmploymentForm(forms.Form):
         data = super().clean()
         if data.get("iban") and data.get("clear_iban"):
             raise forms.ValidationError(_("Either type a new IBAN or remove the recorded one, not both."))
+        if data.get("contract_type") == ContractType.CESA and not (data.get("classification") or "").strip():
+            # R3243-1 Code du travail: the payslip gives the employee's classification.
+            self.add_error("classification", _("Required for a salaried contract (CESA): the payslip shows it."))
         return data
 
 
@@ -191,6 +203,15 @@ class SchemeForm(forms.Form):
 
 
 BracketFormSet = forms.formset_factory(BracketForm, extra=2, can_delete=True, max_num=20, validate_max=True)
+class RiskRateForm(forms.Form):
+    siret = forms.CharField(label=_("Establishment SIRET"), max_length=20, required=False,
+                            help_text=_("Empty: the employer SIRET above."))
+    risk_code = forms.CharField(label=_("Risk code"), max_length=8, help_text=_("e.g. 741GA"))
+    label = forms.CharField(label=_("Activity"), max_length=120)
+    rate = FrenchDecimalField(label=_("AT/MP rate (%)"), max_digits=5, decimal_places=2)
+
+
+RiskRateFormSet = forms.formset_factory(RiskRateForm, extra=1, can_delete=True, max_num=50, validate_max=True)
 SchemeFormSet = forms.formset_factory(SchemeForm, extra=1, can_delete=True, max_num=20, validate_max=True)
 
 

@@ -86,3 +86,31 @@ def _forget_uncommitted_files():
     storage._local.pending = []
     yield
     storage._local.pending = []
+
+
+@pytest.fixture
+def issued_invoices_cleanup(transactional_db):
+    """For a transactional test that issues invoices: afterwards, remove them before the
+    database is flushed. On SQLite the flush DELETEs rows and the immutability triggers
+    (invoicing/migrations/0002) refuse it, so they are dropped for the clean-up and put back;
+    PostgreSQL's flush TRUNCATEs, which the row triggers do not see."""
+    yield
+    from django.apps import apps
+    from django.db import connection, transaction
+
+    if connection.vendor != "sqlite":
+        return
+    from importlib import import_module
+
+    triggers = import_module("invoicing.migrations.0002_sqlite_immutability")
+    with connection.schema_editor() as editor:
+        triggers.drop(None, editor)
+    try:
+        # Every invoicing table at once, in one transaction: SQLite checks the foreign keys at
+        # commit (Django declares them DEFERRABLE INITIALLY DEFERRED).
+        with transaction.atomic(), connection.cursor() as cursor:
+            for model in apps.get_app_config("invoicing").get_models():
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
+    finally:
+        with connection.schema_editor() as editor:
+            triggers.create(None, editor)

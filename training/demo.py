@@ -2,7 +2,8 @@
 
 A certified training body and its course; a pooled session open to CAE A and CAE B with
 trainees of both; a funding request at each step of the lifecycle, moved through the real
-service (so each has its history, audit entries and dossier); and a gathering of the CAEs."""
+service (so each has its history, audit entries and dossier); and a gathering of the CAEs with
+its programme of workshops (one full, with a waiting list)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from training.models import Course, Enrolment, Opco, Session, TrainingBody
 from training.rules import lifecycle
 from training.services.enrolments import enrolment_create
 from training.services.funding import funding_request_move, funding_request_open
+from training.services.gatherings import workshop_register, workshop_save
 from training.services.reference import body_save, course_save, session_save, slot_add
 
 POOLED_TITLE = "Travail en hauteur — session inter-CAE (démo)"
@@ -64,7 +66,36 @@ def _session(actor, *, title, days, workspaces, **fields) -> Session:
     return session
 
 
+WORKSHOPS = [  # title, start, end, room, seats
+    ("Atelier : répondre ensemble à un appel d'offres", datetime.time(10), datetime.time(11, 30), "Salle Vauban", 30),
+    ("Table ronde : mutualiser les achats de matériaux", datetime.time(10), datetime.time(11, 30), "Grande halle", 60),
+    ("Atelier : chiffrer une rénovation énergétique", datetime.time(14), datetime.time(15, 30), "Salle Eiffel", 3),
+]
+
+
+def _programme(staff, gathering: Session) -> None:
+    """The gathering's workshops and registrations (the last one full, with a waiting list).
+    Added on its own so a demo seeded before workshops existed gets them too."""
+    if gathering.workshops.exists():
+        return
+    workshops = [workshop_save(actor=staff, session=gathering, title=title, day=gathering.starts_on, starts_at=start,
+                               ends_at=end, room=room, seats=seats,
+                               description="Animé par des entrepreneurs des CAE invitées (démo).")
+                 for title, start, end, room, seats in WORKSHOPS]
+    for workspace in gathering.workspaces.order_by("slug"):
+        with scope(workspace=workspace):
+            people = [e.pk for e in Enrolment.objects.filter(session=gathering, workspace=workspace, waiting=False)]
+            if not people:
+                continue
+            workshop_register(actor=staff, workspace=workspace, workshop=workshops[0], enrolment_ids=people[:1])
+            workshop_register(actor=staff, workspace=workspace, workshop=workshops[1], enrolment_ids=people[1:])
+            workshop_register(actor=staff, workspace=workspace, workshop=workshops[2], enrolment_ids=people[:2])
+
+
 def seed(stdout) -> None:
+    gathering = Session.objects.filter(title=GATHERING_TITLE).first()
+    if gathering is not None and gathering.starts_on and gathering.starts_on > timezone.localdate():
+        _programme(User.objects.get(email="support@mutualise.test"), gathering)
     if Session.objects.filter(title=POOLED_TITLE).exists():
         return
     staff = User.objects.get(email="support@mutualise.test")
@@ -112,7 +143,8 @@ def seed(stdout) -> None:
         with scope(workspace=workspace):
             people = Entrepreneur.objects.filter(workspace=workspace).order_by("-matricule")[:3]
             enrolment_create(actor=staff, workspace=workspace, session=gathering, entrepreneur_ids=[p.pk for p in people])
+    _programme(staff, gathering)
     with staff_wide("the demo's summary counts the trainees of both CAEs"):
         n_trainees = Enrolment.objects.filter(session=pooled).count()
     stdout.write(f"  training: pooled session #{pooled.pk} ({n_trainees} "
-                 f"trainees, {len(PATHS)} funding requests), gathering #{gathering.pk}")
+                 f"trainees, {len(PATHS)} funding requests), gathering #{gathering.pk} ({len(WORKSHOPS)} workshops)")

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice.forms.records import DateInput
 from backoffice.models import Workspace, WorkspaceKind
-from training.models import Course, HalfDay, Opco, RequestState, Session, TrainingBody
+from training.models import Course, HalfDay, Opco, RequestState, Session, TrainingBody, Workshop
+from training.services.gatherings import WORKSHOP_FIELDS
 from training.services.reference import BODY_FIELDS, COURSE_FIELDS, OPCO_FIELDS, SESSION_FIELDS
 
 
@@ -124,3 +125,27 @@ class BulkRequestForm(forms.Form):
 
 class SummaryForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+
+class WorkshopForm(forms.ModelForm):
+    class Meta:
+        model = Workshop
+        fields = WORKSHOP_FIELDS
+        widgets = {"day": DateInput(), "starts_at": forms.TimeInput(attrs={"type": "time"}),
+                   "ends_at": forms.TimeInput(attrs={"type": "time"}),
+                   "description": forms.Textarea(attrs={"rows": 2})}
+
+
+class WorkshopRegisterForm(forms.Form):
+    enrolments = IdsField(label=_("Participants to register"), widget=forms.CheckboxSelectMultiple,
+                          error_messages={"required": _("Choose at least one participant.")})
+
+    def __init__(self, *args, participants=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrolments"].choices = [(e.pk, str(e.entrepreneur)) for e in participants]
+
+
+class CatalogueImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=[
+        ("bodies", _("Training bodies")), ("courses", _("Courses")), ("opcos", _("OPCO rules"))])
+    file = forms.FileField(label=_("Spreadsheet (.xlsx or .csv)"))

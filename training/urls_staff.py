@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from training.views import staff
+from training.views import staff, staff_catalogue, staff_gatherings
 
 urlpatterns: list = [
     path("", staff.home, name="home"),
@@ -20,6 +20,11 @@ urlpatterns: list = [
     path("sessions/<int:pk>/", staff.session_detail, name="session"),
     path("sessions/<int:pk>/edit/", staff.session_edit, name="session_edit"),
     path("sessions/<int:pk>/bulk-requests/", staff.session_bulk_requests, name="session_bulk_requests"),
+    path("sessions/<int:pk>/figures/", staff_gatherings.session_figures, name="session_figures"),
+    path("sessions/<int:pk>/workshops/new/", staff_gatherings.workshop_new, name="workshop_new"),
+    path("workshops/<int:pk>/edit/", staff_gatherings.workshop_edit, name="workshop_edit"),
+    path("catalogue/", staff_catalogue.catalogue, name="catalogue"),
+    path("catalogue.xlsx", staff_catalogue.catalogue_xlsx, name="catalogue_xlsx"),
     path("summary/", staff.summary, name="summary"),
     path("summary.xlsx", staff.summary_xlsx_view, name="summary_xlsx"),
     path("slots/<int:pk>/remove/", staff.slot_remove, name="slot_remove"),

@@ -28,6 +28,11 @@ class RevenueDeclaration(models.Model):
     corrected_at = models.DateTimeField(null=True, blank=True)
     correction_reason = models.TextField(_("correction reason"), blank=True)
     revenue_before_correction = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    # A past declaration imported from the host's spreadsheet: part of its contribution may
+    # have been paid before Mutualise (no invoice here bills it). The ledger counts it as paid.
+    imported = models.BooleanField(_("imported"), default=False)
+    settled_outside = models.DecimalField(_("paid before Mutualise"), max_digits=12, decimal_places=2,
+                                          default=Decimal("0.00"), validators=[MinValueValidator(Decimal("0"))])
 
     objects = ScopedManager(workspace="workspace")
 

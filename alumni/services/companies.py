@@ -48,11 +48,27 @@ def alumni_company_create(*, actor, origin: Workspace, entrepreneur_ids: list[in
     workspace = workspace_create(actor=actor, kind=WorkspaceKind.ALUMNI, slug=slug, name=name, siren=siren,
                                  siret=siret, legal_form=CompanyLegalForm(legal_form).label, address=address,
                                  postal_code=postal_code, city=city, trade=trade or founders[0].trade, origin=origin)
+    company = _company_setup(actor=actor, workspace=workspace, origin=origin, founders=founders,
+                             legal_form=legal_form, creation_date=creation_date,
+                             status=CompanyStatus.ACTIVE if creation_date else CompanyStatus.IN_CREATION,
+                             declaration_frequency=declaration_frequency, contribution_rate=contribution_rate,
+                             agreement_start=agreement_start)
+    if invite:
+        for entrepreneur in founders:
+            if entrepreneur.email:
+                invitation_send(actor=actor, workspace=workspace, email=entrepreneur.email, role=Role.MANAGER,
+                                first_name=entrepreneur.first_name, last_name=entrepreneur.last_name)
+    return company
+
+
+def _company_setup(*, actor, workspace: Workspace, origin: Workspace, founders: list[Entrepreneur], legal_form: str,
+                   creation_date: datetime.date | None, status: str, declaration_frequency: str,
+                   contribution_rate: Decimal | None, agreement_start: datetime.date) -> AlumniCompany:
+    """The company record, its founders, its alumni agreement (with the contribution line when a
+    rate is given) in a new alumni workspace; audited."""
     with scope(workspace=workspace):
-        company = AlumniCompany.objects.create(
-            workspace=workspace, legal_form=legal_form, creation_date=creation_date,
-            status=CompanyStatus.ACTIVE if creation_date else CompanyStatus.IN_CREATION,
-            declaration_frequency=declaration_frequency)
+        company = AlumniCompany.objects.create(workspace=workspace, legal_form=legal_form, creation_date=creation_date,
+                                               status=status, declaration_frequency=declaration_frequency)
         Founder.objects.bulk_create([Founder(workspace=workspace, company=company, entrepreneur=e) for e in founders])
         agreement = agreement_create(actor=actor, workspace=workspace, service=Service.ALUMNI,
                                      start_date=agreement_start)
@@ -62,12 +78,36 @@ def alumni_company_create(*, actor, origin: Workspace, entrepreneur_ids: list[in
                               label=_("Contribution on declared revenue"))
         audit_record(actor=actor, workspace=workspace, action="alumni.company.create", obj=company, changes={
             "origin": origin.slug, "founders": [str(e) for e in founders]})
-    if invite:
-        for entrepreneur in founders:
-            if entrepreneur.email:
-                invitation_send(actor=actor, workspace=workspace, email=entrepreneur.email, role=Role.MANAGER,
-                                first_name=entrepreneur.first_name, last_name=entrepreneur.last_name)
     return company
+
+
+@transaction.atomic
+def alumni_company_import_create(*, actor, origin: Workspace, founders: list[Entrepreneur], slug: str, name: str,
+                                 siren: str, legal_form: str, siret: str = "",
+                                 creation_date: datetime.date | None = None, status: str = "",
+                                 address: str = "", postal_code: str = "", city: str = "", trade: str = "",
+                                 declaration_frequency: str = DeclarationFrequency.YEARLY,
+                                 contribution_rate: Decimal | None = None,
+                                 agreement_start: datetime.date) -> AlumniCompany:
+    """An alumni company the host already followed before Mutualise (its spreadsheet): the same
+    workspace, record and agreement as `alumni_company_create`, founders optional (they may
+    never have been entrepreneurs recorded here), nobody invited."""
+    if origin.kind not in (WorkspaceKind.PARTNER, WorkspaceKind.HOST):
+        raise ValidationError({"origin": _("Choose the CAE the founders come from.")})
+    if legal_form not in CompanyLegalForm.values:
+        raise ValidationError({"legal_form": _("Choose a legal form.")})
+    if status and status not in CompanyStatus.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    if any(f.workspace_id != origin.pk for f in founders):
+        raise ValidationError({"entrepreneurs": _("Choose the founders among the entrepreneurs of the origin CAE.")})
+    workspace = workspace_create(actor=actor, kind=WorkspaceKind.ALUMNI, slug=slug, name=name, siren=siren,
+                                 siret=siret, legal_form=CompanyLegalForm(legal_form).label, address=address,
+                                 postal_code=postal_code, city=city, trade=trade, origin=origin)
+    return _company_setup(actor=actor, workspace=workspace, origin=origin, founders=founders, legal_form=legal_form,
+                          creation_date=creation_date,
+                          status=status or (CompanyStatus.ACTIVE if creation_date else CompanyStatus.IN_CREATION),
+                          declaration_frequency=declaration_frequency, contribution_rate=contribution_rate,
+                          agreement_start=agreement_start)
 
 
 @transaction.atomic

@@ -39,7 +39,7 @@ def portal_home(request: HttpRequest, workspace: str) -> HttpResponse:
     company = require_company(request.actor)
     ws = company.workspace
     today = timezone.localdate()
-    ledger = workspace_ledger(ws)
+    ledger = workspace_ledger(ws, today=today)
     agreements = list(ServiceAgreement.objects.filter(workspace=ws).prefetch_related("price_lines")
                       .order_by("service", "-start_date"))
     current = [a for a in agreements if a.is_active_on(today)]
@@ -81,8 +81,8 @@ def declare(request: HttpRequest, workspace: str) -> HttpResponse:
 
 def contributions(request: HttpRequest, workspace: str) -> HttpResponse:
     company = require_company(request.actor)
-    ledger = workspace_ledger(company.workspace)
     today = timezone.localdate()
+    ledger = workspace_ledger(company.workspace, today=today)
     rows = [(d, due_date_of(d)) for d in ledger.declarations]
     return render(request, "alumni/contributions.html", {
         "company": company, "ledger": ledger, "rows": rows, "today": today,

@@ -21,7 +21,7 @@ from alumni.forms import CompanyCreateForm
 from alumni.models import CompanyStatus
 from alumni.selectors.companies import staff_company_list
 from alumni.selectors.directory import directory_figures
-from alumni.selectors.ledger import monthly_due, staff_ledger
+from alumni.selectors.ledger import WHO_CHOICES, monthly_due, staff_ledger
 from alumni.services.companies import alumni_company_create
 from backoffice.forms.records import add_service_errors
 from backoffice.models import Entrepreneur, Workspace, WorkspaceKind
@@ -89,8 +89,10 @@ def ledger(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year = _year(request)
     origin, status = request.GET.get("origin", ""), request.GET.get("status", "")
+    who = request.GET.get("who", "")
+    who = who if who in dict(WHO_CHOICES) else ""
     overdue_only = request.GET.get("overdue") == "1"
-    rows = staff_ledger(origin=origin, status=status, year=year, overdue_only=overdue_only, today=today)
+    rows = staff_ledger(origin=origin, status=status, year=year, overdue_only=overdue_only, who=who, today=today)
     if request.GET.get("format") == "xlsx":
         return _ledger_xlsx(rows, today=today, year=year)
     # Every row feeds the totals and the export; the page renders LEDGER_PAGE_SIZE of them
@@ -107,7 +109,9 @@ def ledger(request: HttpRequest) -> HttpResponse:
         "rows": [(r, r.days_overdue(today)) for r in page.object_list], "page": page, "query": params.urlencode(),
         "year": year, "origin": origin, "status": status,
         "overdue_only": overdue_only, "origins": _origins(), "statuses": CompanyStatus.choices, "chart": chart,
-        "total_due": sum((r.due for r in rows), Decimal("0.00"))})
+        "who": who, "who_choices": WHO_CHOICES,
+        "totals": {name: sum((getattr(r, name) for r in rows), Decimal("0.00"))
+                   for name in ("due", "invoiced", "paid", "balance")}})
 
 
 def _ledger_xlsx(rows, *, today: datetime.date, year: int) -> HttpResponse:
@@ -117,19 +121,24 @@ def _ledger_xlsx(rows, *, today: datetime.date, year: int) -> HttpResponse:
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Contributions")[:31])
-    sheet.append(safe_row(sheet, [_("Company"), _("Origin CAE"), _("Status"), _("Declared revenue"),
-                                  _("Contribution due"), _("Invoiced"), _("Paid"), _("Balance"), _("Days overdue")]))
+    sheet.append(safe_row(sheet, [_("Workspace"), _("Origin CAE"), _("Status"), _("Declared revenue"),
+                                  _("Due"), _("Invoiced"), _("Paid"), _("Balance"), _("Days overdue")]))
     for r in rows:
         sheet.append([text_cell(sheet, r.workspace.name),
                       text_cell(sheet, r.workspace.origin.name if r.workspace.origin_id else ""),
                       text_cell(sheet, r.status), number_cell(sheet, r.declared), number_cell(sheet, r.due),
                       number_cell(sheet, r.invoiced), number_cell(sheet, r.paid), number_cell(sheet, r.balance),
                       number_cell(sheet, r.days_overdue(today), "0")])
+    return xlsx_response(book, f"contributions-{year}.xlsx")
+
+
+def xlsx_response(book, filename: str) -> HttpResponse:
+    """An openpyxl workbook as a download."""
     out = BytesIO()
     book.save(out)
     response = HttpResponse(out.getvalue(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="contributions-{year}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

@@ -1,7 +1,6 @@
 """Reading billable usage: a workspace's month grouped by service and kind, priced for information.
 
-Pricing itself lives in `backoffice/pricing.py` (the one place); `price_amount` is kept as
-its positional alias for existing callers.
+Pricing itself lives in `backoffice/pricing.py` (the one place), called directly here.
 """
 
 from __future__ import annotations
@@ -16,11 +15,6 @@ from django.db.models import Count, Q, Sum
 from backoffice.models import PriceLine, Service, ServiceAgreement, Usage, Workspace
 from backoffice.models.agreements import PriceKind, usage_kind_label
 from backoffice.pricing import NON_LINEAR, price_line_amount, price_usages
-
-
-def price_amount(line: PriceLine, quantity: Decimal) -> Decimal:
-    """`backoffice.pricing.price_line_amount` (kept for existing callers)."""
-    return price_line_amount(line, quantity=quantity)
 
 
 def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -135,9 +129,9 @@ def usage_month(*, workspace: Workspace, month: datetime.date) -> UsageMonth:
                                          amount=(None if line is None else
                                                  price_usages(line, quantities[(service, row["kind"])])
                                                  if line.kind in NON_LINEAR else
-                                                 price_amount(line, row["quantity"]))))
+                                                 price_line_amount(line, quantity=row["quantity"]))))
         if agreement is not None:
-            group.flat_fees = [(line, price_amount(line, Decimal("1"))) for line in agreement.price_lines.all()
+            group.flat_fees = [(line, price_line_amount(line, quantity=Decimal("1"))) for line in agreement.price_lines.all()
                                if line.kind == PriceKind.MONTHLY_FLAT]
         services.append(group)
     return UsageMonth(month=first, services=services)
@@ -165,3 +159,56 @@ def agreements_by_service(*, workspace: Workspace, today: datetime.date) -> list
             groups.append(ServiceAgreements(service=service, label=str(label), agreements=mine,
                                             current=next((a for a in mine if a.is_active_on(today)), None)))
     return groups
+
+
+# --- usage priced across workspaces (ledgers and charts: what the agreements make due) ------
+
+def priced_usage_by_month(*, workspace_ids: list[int] | None = None, year: int | None = None,
+                          services: list[str] | None = None
+                          ) -> dict[tuple[int, str, datetime.date], Decimal]:
+    """{(workspace id, service, first day of month): amount} that the agreement in force each
+    month makes due for the usage recorded (backoffice/pricing.py; usage no price line prices
+    counts 0; monthly flat fees are not usage and are left out). Three queries whatever the
+    volume. Crosses workspaces: callers run it staff-wide or pass only readable ids."""
+    from django.db.models.functions import TruncMonth
+
+    usage = Usage.objects.all()
+    if workspace_ids is not None:
+        usage = usage.filter(workspace_id__in=workspace_ids)
+    if year is not None:
+        usage = usage.filter(occurred_on__year=year)
+    if services is not None:
+        usage = usage.filter(service__in=services)
+    usage = usage.annotate(month=TruncMonth("occurred_on")).order_by()
+    totals = list(usage.values("workspace_id", "service", "kind", "month").annotate(quantity=Sum("quantity")))
+    agreements = ServiceAgreement.objects.filter(workspace_id__in={t["workspace_id"] for t in totals})
+    by_service: dict[tuple[int, str], list[ServiceAgreement]] = {}
+    for agreement in agreements.prefetch_related("price_lines"):
+        by_service.setdefault((agreement.workspace_id, agreement.service), []).append(agreement)
+    non_linear = {line.usage_kind for found in by_service.values() for a in found for line in a.price_lines.all()
+                  if line.kind in NON_LINEAR}
+    quantities: dict[tuple, list[Decimal]] = {}
+    if non_linear:
+        for row in usage.filter(kind__in=non_linear).values("workspace_id", "service", "kind", "month", "quantity"):
+            key = (row["workspace_id"], row["service"], row["kind"], _first_day(row["month"]))
+            quantities.setdefault(key, []).append(row["quantity"])
+    out: dict[tuple[int, str, datetime.date], Decimal] = {}
+    for t in totals:
+        month = _first_day(t["month"])
+        agreement = agreement_for_month(by_service.get((t["workspace_id"], t["service"]), []), month)
+        line = next((pl for pl in (agreement.price_lines.all() if agreement else [])
+                     if pl.usage_kind == t["kind"] and pl.kind != PriceKind.MONTHLY_FLAT), None)
+        if line is None:
+            continue
+        amount = (price_usages(line, quantities.get((t["workspace_id"], t["service"], t["kind"], month), []))
+                  if line.kind in NON_LINEAR else price_amount(line, t["quantity"]))
+        key = (t["workspace_id"], t["service"], month)
+        out[key] = out.get(key, Decimal("0.00")) + amount
+    return out
+
+
+def _first_day(value) -> datetime.date:
+    """TruncMonth gives a date on a DateField (a datetime on some backends): the month's first day."""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    return value.replace(day=1)

@@ -41,27 +41,29 @@ def _clean(text: str) -> str:
     return " ".join(str(text).replace("\t", " ").split())
 
 
-def customer_aux_account(workspace) -> str:
-    return f"C{workspace.pk:06d}"
+def customer_aux_account(workspace, settings=None) -> str:
+    """The customer's auxiliary account in the host's chart of accounts (set by staff)."""
+    return (settings or invoicing_settings()).customer_aux_account(workspace)
 
 
-def fec_filename(siren: str, year: int) -> str:
-    return f"{siren}FEC{year}1231.txt"
+def fec_filename(siren: str, last: datetime.date) -> str:
+    """<SIREN>FEC<AAAAMMJJ>, the date being the closing date of the period."""
+    return f"{siren}FEC{last:%Y%m%d}.txt"
 
 
-def fec_rows(year: int) -> list[list[str]]:
+def fec_rows(first: datetime.date, last: datetime.date) -> list[list[str]]:
     with staff_wide("the host's accounts cover every customer"):
         settings = invoicing_settings()
-        invoices = list(Invoice.objects.filter(state=InvoiceState.ISSUED, issue_date__year=year)
+        invoices = list(Invoice.objects.filter(state=InvoiceState.ISSUED, issue_date__range=(first, last))
                         .select_related("workspace").prefetch_related("lines").order_by("issue_date", "issued_at", "pk"))
-        payments = list(Payment.objects.filter(received_on__year=year).select_related("invoice", "workspace")
+        payments = list(Payment.objects.filter(received_on__range=(first, last)).select_related("invoice", "workspace")
                         .order_by("received_on", "pk"))
     rows = []
     number = 0
     for invoice in invoices:
         number += 1
         sign = -1 if invoice.is_credit_note else 1
-        aux, aux_label = customer_aux_account(invoice.workspace), _clean(invoice.customer_name)
+        aux, aux_label = settings.customer_aux_account(invoice.workspace), _clean(invoice.customer_name)
         label = _clean(f"{'Avoir' if invoice.is_credit_note else 'Facture'} {invoice.number} {invoice.customer_name}")
         base = ["VE", "Ventes", f"VE{number:06d}", fec_date(invoice.issue_date)]
         tail = [invoice.number, fec_date(invoice.issue_date), label]
@@ -91,21 +93,26 @@ def fec_rows(year: int) -> list[list[str]]:
         tail = [payment.reference and _clean(payment.reference) or invoice.number, fec_date(payment.received_on), label]
         for account, account_label, debit, credit, aux, aux_label in (
                 (settings.bank_account, "Banque", payment.amount, ZERO, "", ""),
-                (settings.customer_account, "Clients", ZERO, payment.amount, customer_aux_account(payment.workspace),
+                (settings.customer_account, "Clients", ZERO, payment.amount, settings.customer_aux_account(payment.workspace),
                  _clean(invoice.customer_name))):
             rows.append(base + [account, account_label, aux, aux_label] + tail
                         + [fec_amount(debit), fec_amount(credit), "", "", fec_date(payment.received_on), "", ""])
     return rows
 
 
-def fec_text(year: int) -> str:
-    lines = ["\t".join(FEC_COLUMNS)] + ["\t".join(row) for row in fec_rows(year)]
+def fec_text(first: datetime.date, last: datetime.date) -> str:
+    lines = ["\t".join(FEC_COLUMNS)] + ["\t".join(row) for row in fec_rows(first, last)]
     return "\r\n".join(lines) + "\r\n"
 
 
+def fec_export_period(first: datetime.date, last: datetime.date) -> tuple[str, bytes]:
+    """(file name, UTF-8 content) of the FEC of the entries dated from `first` to `last`."""
+    return fec_filename(host_workspace(missing=no_issuer).siren, last), fec_text(first, last).encode("utf-8")
+
+
 def fec_export(year: int) -> tuple[str, bytes]:
-    """(file name, UTF-8 content) of the FEC for `year`."""
-    return fec_filename(host_workspace(missing=no_issuer).siren, year), fec_text(year).encode("utf-8")
+    """(file name, UTF-8 content) of the FEC for the calendar year `year`."""
+    return fec_export_period(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
 
 
 def sales_journal_xlsx(first: datetime.date, last: datetime.date) -> bytes:
@@ -113,6 +120,7 @@ def sales_journal_xlsx(first: datetime.date, last: datetime.date) -> bytes:
     with staff_wide("the host's sales journal covers every customer"):
         invoices = list(Invoice.objects.filter(state=InvoiceState.ISSUED, issue_date__range=(first, last))
                         .select_related("workspace").order_by("issue_date", "issued_at", "pk"))
+        settings = invoicing_settings()
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Journal des ventes")
     sheet.append(["Date", "Numéro", "Type", "Client", "SIREN", "Compte auxiliaire", "Total HT", "TVA", "Total TTC"])
@@ -121,7 +129,7 @@ def sales_journal_xlsx(first: datetime.date, last: datetime.date) -> bytes:
         sheet.append([invoice.issue_date, text_cell(sheet, invoice.number),
                       text_cell(sheet, "Avoir" if invoice.is_credit_note else "Facture"),
                       text_cell(sheet, invoice.customer_name), text_cell(sheet, invoice.customer_siren),
-                      text_cell(sheet, customer_aux_account(invoice.workspace)),
+                      text_cell(sheet, settings.customer_aux_account(invoice.workspace)),
                       sign * invoice.total_net, sign * invoice.total_vat, sign * invoice.total_gross])
     out = io.BytesIO()
     book.save(out)

@@ -1,3 +1,4 @@
+from invoicing.models.bank import BankLine, BankLineState, BankStatement  # noqa: F401
 from invoicing.models.invoices import (  # noqa: F401
     SERIES_PREFIX,
     Invoice,

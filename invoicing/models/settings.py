@@ -29,6 +29,9 @@ class InvoicingSettings(models.Model):
     sepa_creditor_id = models.CharField(_("SEPA creditor identifier"), max_length=35, blank=True)
     # Chart of accounts (FEC export).
     customer_account = models.CharField(_("customer account"), max_length=20, default="411000")
+    # Auxiliary account of each customer workspace (its id as a string → account); a customer
+    # without one gets C + its id on six digits.
+    customer_accounts = models.JSONField(_("customer auxiliary accounts"), default=dict, blank=True)
     bank_account = models.CharField(_("bank account"), max_length=20, default="512000")
     revenue_accounts = models.JSONField(_("revenue account per service"), default=dict, blank=True)
     default_revenue_account = models.CharField(_("default revenue account"), max_length=20, default="706000")
@@ -46,6 +49,9 @@ class InvoicingSettings(models.Model):
 
     def revenue_account(self, service: str) -> str:
         return self.revenue_accounts.get(service) or self.default_revenue_account
+
+    def customer_aux_account(self, workspace) -> str:
+        return self.customer_accounts.get(str(workspace.pk)) or f"C{workspace.pk:06d}"
 
     def vat_account(self, rate: Decimal) -> str:
         return self.vat_accounts.get(f"{Decimal(rate):.2f}") or self.default_vat_account

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from backoffice.roles import Perm
 from backoffice.selectors.lookups import in_actor_workspace
 from backoffice.tenancy import Actor
-from invoicing.models import Invoice, InvoiceLine, InvoiceState, Payment
+from invoicing.models import Invoice, InvoiceLine, InvoiceState, InvoiceStatusEvent, Payment
 
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -73,6 +73,10 @@ def invoice_lines(invoice: Invoice) -> QuerySet[InvoiceLine]:
 
 def invoice_payments(invoice: Invoice) -> QuerySet[Payment]:
     return invoice.payments.order_by("received_on", "pk")
+
+
+def invoice_status_events(invoice: Invoice) -> QuerySet[InvoiceStatusEvent]:
+    return invoice.status_events.order_by("at", "pk")
 
 
 def open_filter() -> Q:

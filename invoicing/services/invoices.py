@@ -293,6 +293,8 @@ def invoice_status_record(*, actor, invoice: Invoice, status: str, at=None, sour
         raise InvoicingError(_("Only an issued invoice has a lifecycle."))
     if status not in LifecycleStatus.values:
         raise InvoicingError({"status": [_("Choose a status.")]})
+    if at is not None and at > timezone.now() + datetime.timedelta(days=1):
+        raise InvoicingError({"at": [_("A status cannot be dated in the future.")]})
     event = InvoiceStatusEvent.objects.create(workspace=invoice.workspace, invoice=invoice, status=status,
                                               at=at or timezone.now(), source=source[:100], note=note[:300],
                                               created_by=actor if getattr(actor, "is_authenticated", False) else None)

@@ -4,6 +4,8 @@ them and write credit notes."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_POST
 from backoffice.forms.records import add_service_errors
 from backoffice.roles import Perm
 from invoicing.documents.pdf import invoice_pdf, invoice_xml
-from invoicing.forms import CreditNoteForm, LineForm, PaymentForm
+from invoicing.forms import CreditNoteForm, LifecycleStatusForm, LineForm, PaymentForm
 from invoicing.models import InvoiceState
 from invoicing.selectors.invoices import (
     get_invoice,
@@ -24,6 +26,7 @@ from invoicing.selectors.invoices import (
     invoice_lines,
     invoice_list,
     invoice_payments,
+    invoice_status_events,
 )
 from invoicing.services.common import InvoicingError
 from invoicing.services.invoices import (
@@ -34,6 +37,7 @@ from invoicing.services.invoices import (
     invoice_line_add,
     invoice_line_delete,
     invoice_line_update,
+    invoice_status_record,
 )
 from invoicing.services.payments import payment_record
 from invoicing.totals import compute_totals
@@ -71,6 +75,9 @@ def invoice_detail(request: HttpRequest, workspace: str, pk: int) -> HttpRespons
         "credit_form": CreditNoteForm(),
         "can_pay": can_manage and invoice.state == InvoiceState.ISSUED and not invoice.is_credit_note,
         "payment_form": PaymentForm(initial={"received_on": timezone.localdate(), "amount": invoice.balance}),
+        "status_events": list(invoice_status_events(invoice)) if invoice.state == InvoiceState.ISSUED else [],
+        "can_record_status": can_manage and invoice.state == InvoiceState.ISSUED,
+        "status_form": LifecycleStatusForm(initial={"at": timezone.localdate()}),
     })
 
 
@@ -197,6 +204,27 @@ def invoice_payment(request: HttpRequest, workspace: str, pk: int) -> HttpRespon
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return _to_invoice(workspace, pk)
+
+
+@require_POST
+def invoice_status_view(request: HttpRequest, workspace: str, pk: int) -> HttpResponse:
+    """Record an e-invoicing lifecycle status (a platform's answer, entered by staff)."""
+    invoice = get_invoice_for_update(request.actor, pk)
+    form = LifecycleStatusForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        at = timezone.make_aware(datetime.datetime.combine(data["at"], datetime.time(12, 0)))
+        try:
+            invoice_status_record(actor=request.user, invoice=invoice, status=data["status"], at=at,
+                                  source=data["source"], note=data["note"])
+            messages.success(request, _("Status recorded."))
+        except InvoicingError as error:
+            _refused(request, error)
     else:
         for errors in form.errors.values():
             for message in errors:

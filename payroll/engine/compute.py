@@ -13,7 +13,9 @@ Net figures (R3243-1 Code du travail, clarified payslip):
 - net avant impôt = gross − every employee contribution (scheme shares included);
 - net imposable = net avant impôt + CSG non déductible + CRDS + employer health share
   (art. 83 CGI; the employer provident share stays non-taxable);
-- PAS = net imposable × rate, to the cent (art. 204 A CGI);
+- PAS = net imposable × rate, to the cent (art. 204 A CGI); without a rate from the tax
+  administration, the rate of the non-personalised grid for that net imposable (art. 204 H III
+  CGI, ``withholding.py``);
 - net payé = net avant impôt − PAS + reimbursed expenses (outside any contribution base);
 - montant net social = gross − every employee contribution, legal ones (CSG/CRDS included)
   and complementary health and provident shares alike, with no employer share added
@@ -39,6 +41,7 @@ from payroll.engine.rates import (
     RateSet,
 )
 from payroll.engine.reduction import rg_amount, rg_coefficient
+from payroll.engine.withholding import non_personalised_rate
 
 SIX_PLACES = Decimal("0.000001")
 RG_CODE = "reduction_generale"
@@ -83,6 +86,18 @@ def _rate_line(rate_line: RateLine, base: Decimal, inp: PayslipInput) -> Payslip
     )
 
 
+def _covered_by_scheme(legal: PayslipLine, scheme_lines: list[PayslipLine]) -> bool:
+    """Whether a workspace provident scheme already pays the compulsory cadres' provident.
+
+    ANI du 17 novembre 2017 art. 1 (CCN 1947 art. 7): the obligation is an employer contribution
+    of 1.50 % of tranche A to a provident scheme, not a second scheme: a CAE whose own
+    "prévoyance cadres" scheme gives the employer's share of at least that amount meets it, and
+    the table's line is then left out instead of paid twice. A smaller scheme does not meet it:
+    the legal line stays (the shortfall is the employer's)."""
+    return any(line.code == "provident" and line.employer_amount >= legal.employer_amount
+               for line in scheme_lines)
+
+
 def _scheme_total(lines: list[PayslipLine], kind: str, side: str) -> Decimal:
     return sum((getattr(line, f"{side}_amount") for line in lines if line.code == kind), ZERO)
 
@@ -104,12 +119,13 @@ def compute_payslip(inp: PayslipInput, rates: RateSet) -> PayslipResult:
     ctx = PayContext(inp=inp, gross=gross, ceiling=ceiling, smic=smic_reference(inp, rates), above_ceiling=above)
 
     scheme_lines = [_scheme_line(scheme, bases, rates.param("PMSS")) for scheme in inp.schemes]
-    # Legal provident lines of the table (cadres' 1.50 %) are provident contributions too.
-    scheme_lines += [
-        _rate_line(rate_line, bases[rate_line.base], inp)
-        for rate_line in rates.lines
-        if rate_line.code in PROVIDENT_CODES and bases[rate_line.base] and ctx.holds(rate_line.condition)
-    ]
+    # Legal provident lines of the table (cadres' 1.50 %) are provident contributions too; one
+    # is met by the workspace's own provident scheme when its employer share reaches it.
+    for rate_line in rates.lines:
+        if rate_line.code in PROVIDENT_CODES and bases[rate_line.base] and ctx.holds(rate_line.condition):
+            legal = _rate_line(rate_line, bases[rate_line.base], inp)
+            if not _covered_by_scheme(legal, scheme_lines):
+                scheme_lines.append(legal)
     employer_schemes = sum((line.employer_amount for line in scheme_lines), ZERO)
     bases["csg"] = csg_base(gross, ceiling, rates, employer_schemes)
     bases["employer_schemes"] = employer_schemes
@@ -168,7 +184,10 @@ def compute_payslip(inp: PayslipInput, rates: RateSet) -> PayslipResult:
         (line.employee_amount for line in lines if line.block == BLOCK_CSG_NON_DEDUCTIBLE), ZERO
     )
     taxable_net = net_before_tax + non_deductible + _scheme_total(lines, "health", "employer")
-    pas_amount = apply_rate(max(taxable_net, ZERO), inp.pas_rate)
+    pas_rate = inp.pas_rate
+    if pas_rate is None:
+        pas_rate = non_personalised_rate(taxable_net, inp.period, inp.pas_territory)
+    pas_amount = apply_rate(max(taxable_net, ZERO), pas_rate)
     net_social = gross - total_employee
     return PayslipResult(
         period=inp.period,
@@ -182,7 +201,8 @@ def compute_payslip(inp: PayslipInput, rates: RateSet) -> PayslipResult:
         net_social=net_social,
         net_before_tax=net_before_tax,
         taxable_net=taxable_net,
-        pas_rate=inp.pas_rate,
+        pas_rate=pas_rate,
+        pas_from_grid=inp.pas_rate is None,
         pas_amount=pas_amount,
         reimbursed_expenses=cents(inp.reimbursed_expenses),
         net_paid=net_before_tax - pas_amount + cents(inp.reimbursed_expenses),

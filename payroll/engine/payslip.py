@@ -74,6 +74,9 @@ class PayslipInput:
     entrepreneurs-salariés): no proration, and the réduction générale uses the
     hour-equivalent rule (see ``bases.smic_reference``).
     Rates (``pas_rate``, ``at_mp_rate``, ``mobility_rate``) are percentages.
+    ``pas_rate=None``: no rate from the tax administration (or the employee opted for the
+    non-personalised rate): the grid of ``pas_territory`` applies (art. 204 H III CGI, see
+    ``withholding.py``).
 
     ``headcount``: the employer's headcount as retained for thresholds (L130-1 CSS: yearly
     average of the previous year, a threshold counting once crossed for 5 consecutive
@@ -96,7 +99,8 @@ class PayslipInput:
     contractual_hours: Decimal | None = FULL_TIME_HOURS
     bonuses: Decimal = ZERO
     reimbursed_expenses: Decimal = ZERO
-    pas_rate: Decimal = ZERO
+    pas_rate: Decimal | None = ZERO
+    pas_territory: str = "metropole"
     headcount: int = 1
     mobility_rate: Decimal = ZERO
     fixed_term: bool = False
@@ -114,7 +118,7 @@ class PayslipInput:
             raise ValueError(f"status must be 'cadre' or 'non_cadre', not {self.status!r}")
         for name in ("gross_salary", "at_mp_rate", "bonuses", "reimbursed_expenses", "pas_rate", "mobility_rate",
                      "absence_hours"):
-            if not isinstance(getattr(self, name), Decimal):
+            if not isinstance(getattr(self, name), Decimal) and not (name == "pas_rate" and self.pas_rate is None):
                 raise TypeError(f"{name} must be a Decimal")
         if self.contractual_hours is not None and not (
             isinstance(self.contractual_hours, Decimal) and self.contractual_hours > 0
@@ -169,12 +173,13 @@ class PayslipResult:
     net_social: Decimal  # montant net social
     net_before_tax: Decimal  # net à payer avant impôt sur le revenu
     taxable_net: Decimal  # net imposable, base of the withholding tax
-    pas_rate: Decimal
+    pas_rate: Decimal  # the rate applied: the input's, or the grid's when the input had none
     pas_amount: Decimal
     reimbursed_expenses: Decimal
     net_paid: Decimal
     employer_cost: Decimal  # gross + employer contributions − réduction générale
     smic_reference: Decimal  # monthly SMIC used by the réduction générale and thresholds
+    pas_from_grid: bool = False  # the non-personalised grid gave the rate (art. 204 H III CGI)
     rg_regularisation: Decimal = ZERO  # part of reduction_generale catching up earlier months
     rg_smic: Decimal = ZERO  # the reference SMIC to 6 decimals, what the year to date adds up
     ceiling_exact: Decimal = ZERO  # the prorated ceiling to 6 decimals, what the year to date adds up

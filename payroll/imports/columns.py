@@ -67,7 +67,7 @@ COLUMNS: tuple[Column, ...] = (
                                     "employee number; when given for a known one it must match."),
            aliases=("numero_de_securite_sociale", "n_securite_sociale", "numero_securite_sociale",
                     "no_securite_sociale", "securite_sociale", "numero_ss")),
-    Column("statut", STATUS, gettext_lazy("cadre or non_cadre. Required."), aliases=("status",)),
+    Column("statut", STATUS, gettext_lazy("cadre or non cadre. Required."), aliases=("status",)),
     Column("heures", HOURS, gettext_lazy("Hours paid in the month (151.67 is full time). Leave empty when pay "
                                          "follows activity, not time."),
            aliases=("nombre_d_heures", "nb_heures", "heures_payees", "heures_travaillees", "hours")),
@@ -81,8 +81,11 @@ COLUMNS: tuple[Column, ...] = (
            aliases=("frais", "remboursement_de_frais", "notes_de_frais", "expenses")),
     Column("chiffre_affaires_ht", MONEY, gettext_lazy("Revenue of the month excluding VAT, in euros."),
            aliases=("chiffre_d_affaires_ht", "ca_ht", "chiffre_d_affaires", "revenue")),
-    Column("taux_pas", RATE, gettext_lazy("Income-tax withholding rate in percent (0 to 100, e.g. 7.5). "
-                                          "Required: write 0 when none."),
+    Column("taux_pas", RATE, gettext_lazy("Income-tax withholding rate the tax administration gave, in percent "
+                                          "(0 to 100, e.g. 7.5). Leave empty when none was received: the rate "
+                                          "of its return (compte rendu) if imported, else the non-personalised "
+                                          "grid applies."),
+           required_header=False,
            aliases=("taux_prelevement_a_la_source", "taux_de_prelevement_a_la_source", "taux_prelevement",
                     "pas", "pas_rate")),
     Column("cout_employeur_cible", MONEY, gettext_lazy("Optional: the employer cost the activity funds; the "
@@ -100,6 +103,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("heures_absence", HOURS, gettext_lazy("Optional: unpaid absence hours in the month (unpaid leave, "
                                                  "unpaid sick days…)."),
            required_header=False, aliases=("heures_d_absence", "absence_non_remuneree", "absence_hours")),
+    Column("conges_pris", HOURS, gettext_lazy("Optional: paid-leave working days taken in the month (e.g. 5)."),
+           required_header=False, aliases=("conges_payes_pris", "jours_de_conges", "cp_pris", "leave_taken")),
+    Column("jours_maladie", HOURS, gettext_lazy("Optional: calendar days of sick leave in the month that is not "
+                                                "work-related (they acquire 2 days of paid leave a month instead "
+                                                "of 2.5)."),
+           required_header=False, aliases=("jours_d_arret_maladie", "arret_maladie", "sick_days")),
     Column("date_naissance", DATE, gettext_lazy("Birth date (dd/mm/yyyy). Required for a new employee number: "
                                                 "the DSN needs it."),
            required_header=False, aliases=("date_de_naissance", "naissance", "birth_date")),
@@ -266,7 +275,7 @@ def read_status(raw: object) -> str:
     if value not in STATUSES:
         value = normalise(raw)
     if value not in STATUSES:
-        raise CellError(_("“%(value)s” is not a status: write cadre or non_cadre.") % {"value": str(raw)[:40]},
+        raise CellError(_("“%(value)s” is not a status: write cadre or non cadre.") % {"value": str(raw)[:40]},
                         "bad_status")
     return value
 

@@ -86,8 +86,8 @@ def build_template(rows: Iterable[TemplateRow], *, period_label: str) -> bytes:
         rng = f"{letter}2:{letter}{last}"
         validation = None
         if column.kind == C.STATUS:
-            validation = DataValidation(type="list", formula1='"' + ",".join(C.STATUSES) + '"', allow_blank=True)
-            validation.error = _("Choose cadre or non_cadre.")
+            validation = DataValidation(type="list", formula1='"cadre,non cadre"', allow_blank=True)
+            validation.error = _("Choose cadre or non cadre.")
         elif column.kind == C.MONEY:
             validation = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
             validation.error = _("An amount in euros, 0 or more, at most two decimals.")

@@ -11,7 +11,8 @@ Rules (each error names its row and column):
 - formulas, merged cells and error values in an xlsx (found by backoffice/spreadsheets.py in the sheet XML);
 - matricule and statut required; a matricule appears once;
 - numbers: not text, not a date, not negative, at most two decimals; hours ≤ 744;
-  taux_pas required, between 0 and 100;
+  taux_pas between 0 and 100, empty when no rate was received (art. 204 H III CGI: the
+  compte-rendu rate or the non-personalised grid then applies at the run);
 - exactly one pay figure among salaire_brut, cout_employeur_cible and net_cible;
 - a known matricule: the NIR, when given, must be the recorded one; the entrepreneur must not
   have left before the month (exit date before its first day) nor entered after it;
@@ -84,7 +85,7 @@ class ParsedRow:
     bonuses: Decimal
     reimbursed_expenses: Decimal
     revenue: Decimal
-    pas_rate: Decimal
+    pas_rate: Decimal | None
     target_employer_cost: Decimal | None
     target_net: Decimal | None
     entry_date: datetime.date
@@ -92,6 +93,8 @@ class ParsedRow:
     exit_date: datetime.date | None = None
     absence_hours: Decimal = ZERO
     birth_date: datetime.date | None = None
+    leave_taken: Decimal = ZERO
+    sick_days: Decimal = ZERO
 
 
 class ErrorLog:
@@ -204,8 +207,7 @@ class _RowChecker:
                 self.sheet_problems.setdefault(problem.row, set()).add(key or f"col{problem.col}")
         # Messages used on many rows, translated once.
         self.msg_required = _("This value is required.")
-        self.msg_statut = _("Required: cadre or non_cadre.")
-        self.msg_taux = _("Required: the withholding rate in percent (write 0 when none).")
+        self.msg_statut = _("Required: cadre or non cadre.")
 
     def error(self, row: int, key: str, code: str, message: str) -> None:
         self.failed.add(key)
@@ -243,7 +245,6 @@ class _RowChecker:
         matricule = v.get("matricule") or ""
         self._required(number, "matricule", v, self.msg_required)
         self._required(number, "statut", v, self.msg_statut)
-        self._required(number, "taux_pas", v, self.msg_taux)
 
         known = ctx.known.get(matricule) if matricule else None
         if matricule:
@@ -316,6 +317,11 @@ class _RowChecker:
             self.error(number, "date_sortie", "exit_before_entry", _(
                 "The exit date %(date)s is before the entry date.") % {"date": _day(exit_date)})
 
+        for key, most in (("conges_pris", Decimal(30)), ("jours_maladie", Decimal(31))):
+            if (v.get(key) or ZERO) > most and not self._had_error(number, key):
+                self.error(number, key, "too_large", _("At most %(most)s days in a month (found %(value)s).") % {
+                    "most": most, "value": v[key]})
+
         hours, gross = v.get("heures"), v.get("salaire_brut")
         if hours and gross is not None and ctx.smic_hourly is not None \
                 and not self._had_error(number, "heures") and not self._had_error(number, "salaire_brut"):
@@ -334,9 +340,10 @@ class _RowChecker:
             row=number, matricule=matricule, last_name=v.get("nom") or "", first_name=v.get("prenom") or "", nir=nir,
             status=v["statut"], hours=hours or None, gross_salary=gross, bonuses=v.get("primes") or ZERO,
             reimbursed_expenses=v.get("frais_rembourses") or ZERO, revenue=v.get("chiffre_affaires_ht") or ZERO,
-            pas_rate=v["taux_pas"], target_employer_cost=v.get("cout_employeur_cible"),
+            pas_rate=v.get("taux_pas"), target_employer_cost=v.get("cout_employeur_cible"),
             target_net=v.get("net_cible"), entry_date=entry_date, known=known, exit_date=exit_date,
             absence_hours=v.get("heures_absence") or ZERO, birth_date=birth_date,
+            leave_taken=v.get("conges_pris") or ZERO, sick_days=v.get("jours_maladie") or ZERO,
         )
 
     def _had_error(self, number: int, key: str) -> bool:

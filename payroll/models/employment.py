@@ -34,6 +34,10 @@ class Employment(models.Model):
         help_text=_("151.67 is full time. Empty when pay follows activity, not time."))
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
     classification = models.CharField(_("classification"), max_length=120, blank=True)
+    risk_rate = models.ForeignKey(
+        "payroll.RiskRate", verbose_name=_("AT/MP rate (establishment and risk code)"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("Empty: the workspace's default AT/MP rate."))
     fixed_term = models.BooleanField(_("fixed-term contract (CDD)"), default=False)
     start_date = models.DateField(_("contract start"))
     end_date = models.DateField(_("contract end"), null=True, blank=True)

@@ -51,6 +51,10 @@ class Payslip(models.Model):
     net_before_tax = models.DecimalField(**MONEY)
     taxable_net = models.DecimalField(**MONEY)
     pas_rate = models.DecimalField(max_digits=5, decimal_places=2)
+    # What the rate is (payroll.models.tax.RateKind) and where it came from (RateSource); empty
+    # on payslips computed before they were stored.
+    pas_kind = models.CharField(max_length=20, blank=True)
+    pas_source = models.CharField(max_length=20, blank=True)
     pas_amount = models.DecimalField(**MONEY)
     reimbursed_expenses = models.DecimalField(**MONEY)
     net_paid = models.DecimalField(**MONEY)
@@ -65,6 +69,14 @@ class Payslip(models.Model):
     base_tranche_2 = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     base_up_to_4 = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     base_up_to_8 = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    # The gross in its parts (base pay, bonuses), each on its own payslip line.
+    base_salary = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    bonuses = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    # Paid leave in working days (payroll.engine.leave): acquired and taken this month, and the
+    # balance after it (every earlier stored month added up).
+    leave_acquired = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    leave_taken = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    leave_balance = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     revenue = models.DecimalField(**MONEY)
     cae_contribution = models.DecimalField(**MONEY)
     # Hash of everything the PDF shows: a payslip whose content did not change is not re-rendered.

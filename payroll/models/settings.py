@@ -107,3 +107,28 @@ class Scheme(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class RiskRate(models.Model):
+    """An AT/MP rate notified for one establishment and risk code (L242-5 CSS, D242-6-1 CSS:
+    the CARSAT notifies a rate per establishment and per risk of a distinct activity). A CAE
+    with several trades has several; an employee's rate follows their job (Employment.risk_rate),
+    else the workspace's default rate (PayrollSettings.at_mp_rate)."""
+
+    workspace = models.ForeignKey("backoffice.Workspace", on_delete=models.PROTECT, related_name="+")
+    settings = models.ForeignKey(PayrollSettings, on_delete=models.CASCADE, related_name="risk_rates")
+    siret = models.CharField(_("establishment SIRET"), max_length=14, validators=[validate_siret])
+    risk_code = models.CharField(_("risk code"), max_length=6, validators=[
+        RegexValidator(r"^[0-9]{2}[0-9A-Z][A-Z]{2}$", _("A risk code looks like 741GA or 452BE."))])
+    label = models.CharField(_("activity"), max_length=120)
+    rate = models.DecimalField(_("AT/MP rate (%)"), max_digits=5, decimal_places=2, validators=PERCENT)
+
+    objects = ScopedManager(workspace="workspace")
+
+    class Meta:
+        ordering = ["siret", "risk_code"]
+        verbose_name = _("AT/MP rate")
+        constraints = [models.UniqueConstraint(fields=["workspace", "siret", "risk_code"], name="unique_risk_rate")]
+
+    def __str__(self) -> str:
+        return f"{self.siret} · {self.risk_code} {self.label} ({self.rate} %)"

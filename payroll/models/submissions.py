@@ -110,13 +110,19 @@ class SubmissionLine(models.Model):
     bonuses = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     reimbursed_expenses = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     revenue = models.DecimalField(max_digits=12, decimal_places=2, default=0)
-    pas_rate = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    # Empty: no rate from the tax administration in the file (a stored compte-rendu rate or the
+    # non-personalised grid applies).
+    pas_rate = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     target_employer_cost = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     target_net = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     # Within the month: the last day of the contract (exit) and the unpaid absence hours; they
     # prorate the ceiling and the SMIC of the réduction générale (R242-2, D241-7 CSS).
     exit_date = models.DateField(null=True, blank=True)
     absence_hours = models.DecimalField(max_digits=6, decimal_places=2, default=0)
+    # Paid leave (payroll.engine.leave): working days taken in the month, and calendar days of
+    # sick leave that is not work-related (they acquire 2 days a month instead of 2.5).
+    leave_taken = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    sick_days = models.DecimalField(max_digits=5, decimal_places=2, default=0)
 
     objects = ScopedManager(workspace="workspace")
 

@@ -14,10 +14,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from backoffice.models import Entrepreneur
+from backoffice.models import Entrepreneur, Workspace
 from backoffice.roles import Perm
 from backoffice.tenancy import Actor
-from payroll.models import Employment, PayrollSettings
+from payroll.models import Employment, PayrollSettings, RiskRate
 from payroll.models.employment import ContractType
 
 # --- workspaces that have a payroll ---------------------------------------------------------
@@ -97,3 +97,8 @@ def payroll_settings_of(workspace) -> PayrollSettings | None:
     """The workspace's settings with its brackets and schemes prefetched, or None."""
     return (PayrollSettings.objects.filter(workspace=workspace)
             .prefetch_related("brackets", "schemes").first())
+
+
+def risk_rates_of(workspace: Workspace):
+    """The workspace's AT/MP rates by establishment and risk code (choices of an employment)."""
+    return RiskRate.objects.filter(workspace=workspace).order_by("siret", "risk_code")

@@ -32,12 +32,12 @@ from backoffice.services.audit import audit_record, diff_fields, snapshot
 from backoffice.services.entrepreneurs import redact_personal_ids
 from backoffice.spreadsheets import FileRejected, extension_of, load_dataset
 from backoffice.validators import compact_iban
-from payroll.models import Employment
+from payroll.models import Employment, RiskRate
 from payroll.models.employment import ContractType, PayStatus
 from payroll.selectors.people import entrepreneurs_by_matricule
 
 EMPLOYMENT_FIELDS = ["contract_type", "is_associate", "status", "contractual_hours", "job_title", "classification",
-                     "fixed_term", "start_date", "end_date", "iban", "contribution_rate"]
+                     "fixed_term", "start_date", "end_date", "iban", "contribution_rate", "risk_rate_id"]
 HOURS_MAX = Decimal("400")
 
 
@@ -65,6 +65,9 @@ def _validate(employment: Employment) -> None:
                               validate_constraints=False)
     except ValidationError as exc:
         errors = exc.update_error_dict(errors)
+    if employment.risk_rate_id is not None and not RiskRate.objects.filter(
+            pk=employment.risk_rate_id, workspace=workspace).exists():
+        errors.setdefault("risk_rate", []).append(ValidationError(_("This AT/MP rate is not one of the workspace's.")))
     if employment.end_date and employment.start_date and employment.end_date < employment.start_date:
         errors.setdefault("end_date", []).append(ValidationError(_("The contract cannot end before it starts.")))
     hours = employment.contractual_hours

@@ -40,7 +40,7 @@ from payroll.models import Employment, PayrollPeriod, PayrollRun, PayrollSetting
 logger = logging.getLogger(__name__)
 
 # Bump when templates/pdf/payslip.typ changes what it prints: every PDF is then re-rendered.
-PAYSLIP_LAYOUT_VERSION = "2"
+PAYSLIP_LAYOUT_VERSION = "4"
 PDF_CHUNK = 100
 
 # Headings of the clarified payslip, by engine block (payroll.engine.rates.BLOCKS).
@@ -111,6 +111,10 @@ def payslip_content(*, payslip: Payslip, lines: Iterable[PayslipLine], employer:
         },
         "hours": _q(payslip.hours, 2),
         "pas_rate": _q(payslip.pas_rate, 2),
+        "pas_kind": payslip.pas_kind,
+        "pay": {"base_salary": _q(payslip.base_salary, 2), "bonuses": _q(payslip.bonuses, 2)},
+        "leave": {"acquired": _q(payslip.leave_acquired, 2), "taken": _q(payslip.leave_taken, 2),
+                  "balance": _q(payslip.leave_balance, 2)},
         "figures": {name: _q(getattr(payslip, name), 2) for name in MONEY_FIELDS},
         "lines": [
             [line.code, line.label, line.block, _q(line.base, 2), _q(line.employee_rate, 4),
@@ -143,6 +147,13 @@ def _date(iso: str) -> str:
     return datetime.date.fromisoformat(iso).strftime("%d/%m/%Y")
 
 
+# Art. 204 H CGI: the payslip says which kind of rate was applied.
+PAS_RATE_KINDS = {
+    "personalised": "taux personnalisé",
+    "non_personalised": "taux non personnalisé",
+    "neutral": "taux non personnalisé (option)",
+}
+
 MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
              "novembre", "décembre")
 
@@ -153,6 +164,24 @@ def _row(label: str, value: str | None, style: str = "") -> list[str]:
 
 def _or_placeholder(value: str, placeholder: str) -> list[str]:
     return [value, ""] if value else [placeholder, "placeholder"]
+
+
+def _pay_rows(content: dict) -> list[dict]:
+    """Base pay and bonuses, each on its line (R3243-1 Code du travail): base pay with its hours
+    and hourly rate, or as a monthly amount when pay follows activity, not time."""
+    pay = content.get("pay") or {}
+    if pay.get("base_salary") is None:
+        return []
+    base = Decimal(pay["base_salary"])
+    hours = Decimal(content["hours"]) if content.get("hours") is not None else None
+    if hours:
+        cells = ["Salaire de base", f"{fr_number(hours)} h", f"{fr_number(base / hours, 4)} €/h"]
+    else:
+        cells = ["Salaire de base (forfait mensuel, rémunération liée à l'activité)", "", ""]
+    rows = [{"kind": "row", "cells": [*cells, fr_number(base), "", ""]}]
+    if pay.get("bonuses") and Decimal(pay["bonuses"]):
+        rows.append({"kind": "row", "cells": ["Primes", "", "", fr_number(Decimal(pay["bonuses"])), "", ""]})
+    return rows
 
 
 def payslip_pdf_context(content: dict) -> dict:
@@ -197,7 +226,7 @@ def payslip_pdf_context(content: dict) -> dict:
     def amount_row(kind: str, label: str, employee: str = "", employer: str = "") -> dict:
         return {"kind": kind, "cells": [label, "", "", employee, "", employer]}
 
-    lines = [amount_row("highlight", "Salaire brut", fr_number(Decimal(figures["gross"])))]
+    lines = [*_pay_rows(content), amount_row("highlight", "Salaire brut", fr_number(Decimal(figures["gross"])))]
     for block in BLOCKS:
         lines.append({"kind": "block", "cells": [BLOCK_TITLES[block]]})
         rows = [line for line in content["lines"] if line[2] == block]
@@ -223,6 +252,7 @@ def payslip_pdf_context(content: dict) -> dict:
         _row("Net imposable", money["taxable_net"]),
         _row("Base du prélèvement à la source", fr_number(max(taxable, Decimal(0)))),
         _row("Taux du prélèvement à la source", _rate(content["pas_rate"])),
+        *([_row("Nature du taux", PAS_RATE_KINDS[content["pas_kind"]])] if content.get("pas_kind") else []),
         _row("Montant du prélèvement à la source", money["pas_amount"]),
     ]}
     withheld = money["pas_amount"] if money["pas_amount"] == "0,00" else f"-{money['pas_amount']}"
@@ -237,6 +267,12 @@ def payslip_pdf_context(content: dict) -> dict:
     if er["paid_leave_fund"]:
         leave_box = {"title": "Congés payés", "rows": [], "notes": [
             "Les congés payés sont versés par la caisse de congés payés (CIBTP) dont relève l'employeur."]}
+    elif content.get("leave", {}).get("acquired") is not None:
+        leave = content["leave"]
+        leave_box = {"title": "Congés payés", "notes": ["En jours ouvrables."], "rows": [
+            _row("Acquis ce mois", f"{fr_number(Decimal(leave['acquired']))} j"),
+            _row("Pris ce mois", f"{fr_number(Decimal(leave['taken']))} j"),
+            _row("Solde", f"{fr_number(Decimal(leave['balance']))} j", "strong")]}
     else:
         leave_box = {"title": "Congés payés", "rows": [_row(label, "non transmis", "placeholder")
                                                          for label in ("Acquis", "Pris", "Solde")],

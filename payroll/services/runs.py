@@ -40,9 +40,11 @@ from payroll.engine import (
     solve_gross_for_employer_cost,
     solve_gross_for_net,
 )
+from payroll.engine.leave import leave_acquired
 from payroll.engine.money import ZERO
 from payroll.engine.payslip import PayslipLine as EngineLine
 from payroll.engine.payslip import YearToDate
+from payroll.engine.withholding import NoGrid, territory_of_address
 from payroll.exports.dsn import (
     CONTRIBUTION_CODES,
     DsnBuildError,
@@ -69,6 +71,7 @@ from payroll.models.employment import ContractType
 from payroll.selectors.headcount import workspace_headcount
 from payroll.selectors.people import employment_allows_payslip
 from payroll.selectors.rates import NoRateTable, rate_set_for
+from payroll.selectors.tax import choose_rate, compte_rendu_rates
 from payroll.services.payslips import (
     content_hash,
     discard_documents,
@@ -83,9 +86,11 @@ from payroll.services.settings import contribution_scheme, engine_schemes
 BATCH = 1000
 PAYSLIP_FIELDS = [
     "run", "status", "hours", "gross", "total_employee_contributions", "total_employer_contributions",
-    "reduction_generale", "net_social", "net_before_tax", "taxable_net", "pas_rate", "pas_amount",
+    "reduction_generale", "net_social", "net_before_tax", "taxable_net", "pas_rate", "pas_kind", "pas_source",
+    "pas_amount",
     "reimbursed_expenses", "net_paid", "employer_cost", "rg_smic", "ceiling", "base_tranche_a", "base_tranche_2", "base_up_to_4",
-    "base_up_to_8", "revenue", "cae_contribution", "content_hash",
+    "base_up_to_8", "base_salary", "bonuses", "leave_acquired", "leave_taken", "leave_balance", "revenue",
+    "cae_contribution", "content_hash",
 ]
 
 
@@ -157,6 +162,14 @@ def year_to_date_pay(workspace: Workspace, period: datetime.date) -> dict[int, Y
             for row in rows}
 
 
+def leave_before(workspace: Workspace, period: datetime.date) -> dict[int, Decimal]:
+    """Per entrepreneur, the paid-leave balance before `period`: every earlier stored month's
+    acquired less taken days (one query; a corrected month flows into the next run)."""
+    rows = (Payslip.objects.filter(workspace=workspace, period__lt=period).order_by().values("entrepreneur_id")
+            .annotate(acquired=Sum("leave_acquired"), taken=Sum("leave_taken")))
+    return {row["entrepreneur_id"]: (row["acquired"] or ZERO) - (row["taken"] or ZERO) for row in rows}
+
+
 def _within(day: datetime.date | None, month: datetime.date) -> datetime.date | None:
     return day if day is not None and month <= day <= last_day(month) else None
 
@@ -194,11 +207,14 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
 
     lines = list(SubmissionLine.objects.filter(submission=submission).select_related("entrepreneur")
                  .order_by("row_number"))
-    employments = {e.entrepreneur_id: e for e in Employment.objects.filter(workspace=workspace)}
+    employments = {e.entrepreneur_id: e for e in Employment.objects.filter(workspace=workspace)
+                   .select_related("risk_rate")}
     schemes = {status: engine_schemes(settings, status) for status in ("cadre", "non_cadre")}
     ytd = year_to_date_revenue(workspace, month)
     ytd_pay = year_to_date_pay(workspace, month)
     headcount = workspace_headcount(workspace, month.year, settings).retained
+    tax_rates = compte_rendu_rates(workspace, last_day(month))
+    leave = leave_before(workspace, month)
     employer = employer_identity(workspace, settings)
     pay_day = payment_date(month, settings)
 
@@ -223,6 +239,7 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
         payslip, payslip_lines = _compute_line(
             line=line, employment=employment, settings=settings, rates=rates, schemes=schemes, headcount=headcount,
             ytd=ytd.get(line.entrepreneur_id, ZERO), ytd_pay=ytd_pay.get(line.entrepreneur_id, YearToDate()),
+            tax_rate=tax_rates.get(line.entrepreneur_id), leave_before=leave.get(line.entrepreneur_id, ZERO),
             month=month, workspace=workspace, run=run, outcome=outcome)
         payslip.content_hash = content_hash(payslip_content(
             payslip=payslip, lines=payslip_lines, employer=employer, employment=employment, payment_day=pay_day))
@@ -265,7 +282,8 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
 
 
 def _compute_line(*, line: SubmissionLine, employment: Employment | None, settings: PayrollSettings, rates,
-                  schemes, headcount: int, ytd: Decimal, ytd_pay: YearToDate | None, month: datetime.date,
+                  schemes, headcount: int, ytd: Decimal, ytd_pay: YearToDate | None, tax_rate, leave_before: Decimal,
+                  month: datetime.date,
                   workspace: Workspace, run: PayrollRun,
                   outcome: RunOutcome) -> tuple[Payslip, tuple[EngineLine, ...]]:
     person = line.entrepreneur
@@ -273,12 +291,14 @@ def _compute_line(*, line: SubmissionLine, employment: Employment | None, settin
     hours = line.hours if line.hours is not None else (employment.contractual_hours if employment else None)
     if hours is not None and hours <= 0:
         hours = None  # no hours given: pay not tied to time (hour-equivalent rule of the engine)
+    chosen = choose_rate(imported=tax_rate, from_file=line.pas_rate)
     exits = [day for day in (line.exit_date, employment.end_date if employment else None) if day is not None]
     try:
         template = PayslipInput(
-            period=month, status=status, gross_salary=line.gross_salary or ZERO, at_mp_rate=settings.at_mp_rate,
+            period=month, status=status, gross_salary=line.gross_salary or ZERO,
+            at_mp_rate=employment.risk_rate.rate if employment and employment.risk_rate else settings.at_mp_rate,
             contractual_hours=hours, bonuses=line.bonuses, reimbursed_expenses=line.reimbursed_expenses,
-            pas_rate=line.pas_rate, headcount=headcount, mobility_rate=settings.mobility_rate,
+            pas_rate=chosen.rate, pas_territory=territory_of_address(person.address), headcount=headcount, mobility_rate=settings.mobility_rate,
             fixed_term=bool(employment and employment.fixed_term), schemes=schemes[status],
             alsace_moselle=settings.alsace_moselle,
             entry_date=_within(employment.start_date if employment else person.entry_date, month),
@@ -288,21 +308,27 @@ def _compute_line(*, line: SubmissionLine, employment: Employment | None, settin
         raise PayrollRunError(_("Row %(row)s (%(matricule)s): %(error)s") % {
             "row": line.row_number, "matricule": person.matricule, "error": exc}) from exc
 
-    if line.target_employer_cost is not None:
-        solution = solve_gross_for_employer_cost(line.target_employer_cost, template, rates)
-    elif line.target_net is not None:
-        solution = solve_gross_for_net(line.target_net, template, rates)
-    elif line.gross_salary is None:
-        raise PayrollRunError(_("Row %(row)s (%(matricule)s): no gross salary and no target.") % {
-            "row": line.row_number, "matricule": person.matricule})
-    else:
-        solution = None
-    if solution is not None:
-        result = solution.payslip
-        if not solution.exact:
-            outcome.inexact.append((person.matricule, solution.target, solution.achieved))
-    else:
-        result = compute_payslip(template, rates)
+    try:
+        if line.target_employer_cost is not None:
+            solution = solve_gross_for_employer_cost(line.target_employer_cost, template, rates)
+        elif line.target_net is not None:
+            solution = solve_gross_for_net(line.target_net, template, rates)
+        elif line.gross_salary is None:
+            raise PayrollRunError(_("Row %(row)s (%(matricule)s): no gross salary and no target.") % {
+                "row": line.row_number, "matricule": person.matricule})
+        else:
+            solution = None
+        if solution is not None:
+            result = solution.payslip
+            if not solution.exact:
+                outcome.inexact.append((person.matricule, solution.target, solution.achieved))
+        else:
+            result = compute_payslip(template, rates)
+    except NoGrid as exc:
+        raise PayrollRunError(_(
+            "Row %(row)s (%(matricule)s): no withholding rate from the tax administration, and the "
+            "non-personalised grid of the employee's territory is not in the tables: give the rate.") % {
+            "row": line.row_number, "matricule": person.matricule}) from exc
 
     scheme = contribution_scheme(
         settings, flat_rate=employment.contribution_rate if employment is not None else None)
@@ -312,12 +338,17 @@ def _compute_line(*, line: SubmissionLine, employment: Employment | None, settin
             scheme, period=month, entry_date=person.entry_date, month=Activity(line.revenue),
             year_to_date_before=Activity(ytd)).amount
 
+    acquired = leave_acquired(period=month, entry_date=template.entry_date, exit_date=template.exit_date,
+                              sick_days=line.sick_days)
     payslip = Payslip(
         workspace=workspace, run=run, period=month, entrepreneur=person, status=status, hours=hours,
+        base_salary=result.gross - template.bonuses, bonuses=template.bonuses, leave_acquired=acquired,
+        leave_taken=line.leave_taken, leave_balance=leave_before + acquired - line.leave_taken,
         gross=result.gross, total_employee_contributions=result.total_employee_contributions,
         total_employer_contributions=result.total_employer_contributions,
         reduction_generale=result.reduction_generale, net_social=result.net_social,
         net_before_tax=result.net_before_tax, taxable_net=result.taxable_net, pas_rate=result.pas_rate,
+        pas_kind=chosen.kind, pas_source=chosen.source,
         pas_amount=result.pas_amount, reimbursed_expenses=result.reimbursed_expenses, net_paid=result.net_paid,
         employer_cost=result.employer_cost, rg_smic=result.rg_smic, ceiling=result.ceiling_exact,
         base_tranche_a=result.sliced_bases[0], base_tranche_2=result.sliced_bases[1],

@@ -6,7 +6,12 @@ provident schemes and the contribution brackets together (all or nothing), check
 - the NAF code is stored compact (7022Z), the IDCC has four digits (model validators);
 - brackets: the first starts at 0 € and thresholds strictly increase (a flat rate is one
   bracket from 0) — the same rule as payroll.engine.contribution.ContributionScheme;
-- schemes: a label, a known base, non-negative rates and amounts.
+- schemes: a label, a known base, non-negative rates and amounts;
+- AT/MP rates per establishment and risk code (L242-5, D242-6-1 CSS): the establishment's
+  SIRET belongs to the workspace's SIREN, a risk code of five characters, a rate of 0 to 100 %,
+  one row per establishment and code. Rows are kept by (SIRET, code), so an employment that
+  points at one keeps it when the rate changes; a removed row leaves its employments on the
+  workspace's default rate.
 
 `engine_schemes` and `contribution_scheme` turn the stored rows into the engine's objects;
 `contribution_example` shows what the rule gives for an amount.
@@ -28,7 +33,7 @@ from backoffice.templatetags.money import format_money, format_percent
 from payroll.engine.contribution import Bracket, ContributionScheme, schedule
 from payroll.engine.money import HUNDRED, ZERO, cents
 from payroll.engine.payslip import Scheme as EngineScheme
-from payroll.models import ContributionBracket, PayrollSettings, Scheme
+from payroll.models import ContributionBracket, PayrollSettings, RiskRate, Scheme
 from payroll.models.settings import SchemeKind
 
 SETTINGS_FIELDS = ["siret", "naf_code", "urssaf_number", "collective_agreement", "idcc", "headcount_override",
@@ -39,6 +44,7 @@ SCHEME_FIELDS = ["kind", "label", "applies_to", "base", "employee_rate", "employ
 # Bases a scheme may use (payroll.engine.payslip.Scheme): slices of the gross, or the full PMSS.
 SCHEME_BASES = ("total", "tranche_a", "tranche_2", "pmss")
 APPLIES_TO = ("all", "cadre", "non_cadre")
+RISK_FIELDS = ["siret", "risk_code", "label", "rate"]
 
 
 def _compact(value: str) -> str:
@@ -85,6 +91,43 @@ def _check_scheme(number: int, scheme: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _check_risk_rates(workspace: Workspace, rows: list[dict[str, Any]]) -> list[str]:
+    problems, seen = [], set()
+    for number, row in enumerate(rows, start=1):
+        candidate = RiskRate(workspace=workspace, **{k: row[k] for k in RISK_FIELDS})
+        try:
+            candidate.full_clean(exclude=["workspace", "settings"], validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            problems += [_("AT/MP rate %(n)s: %(error)s") % {"n": number, "error": message}
+                         for messages in exc.message_dict.values() for message in messages]
+        if workspace.siren and row["siret"] and not row["siret"].startswith(workspace.siren):
+            problems.append(_("AT/MP rate %(n)s: the SIRET is not an establishment of SIREN %(siren)s.") % {
+                "n": number, "siren": workspace.siren})
+        key = (row["siret"], row["risk_code"])
+        if key in seen:
+            problems.append(_("AT/MP rate %(n)s: this establishment and risk code are already listed.") % {"n": number})
+        seen.add(key)
+    return problems
+
+
+def _save_risk_rates(workspace: Workspace, settings: PayrollSettings, rows: list[dict[str, Any]]) -> None:
+    existing = {(r.siret, r.risk_code): r for r in RiskRate.objects.filter(workspace=workspace)}
+    keep = []
+    for row in rows:
+        current = existing.get((row["siret"], row["risk_code"]))
+        if current is None:
+            current = RiskRate(workspace=workspace, settings=settings)
+        for name in RISK_FIELDS:
+            setattr(current, name, row[name])
+        current.save()
+        keep.append(current.pk)
+    RiskRate.objects.filter(workspace=workspace).exclude(pk__in=keep).delete()
+
+
+def _describe_risk_rates(rows) -> list[str]:
+    return sorted(f"{r['siret']} {r['risk_code']} {r['label']}: {_n(r['rate'])} %" for r in rows)
+
+
 def _scheme_defaults(scheme: dict[str, Any]) -> dict[str, Any]:
     out = {"applies_to": "all", "base": "total", **scheme}
     out["label"] = (out.get("label") or "").strip()
@@ -112,7 +155,8 @@ def _describe_schemes(schemes) -> list[str]:
 
 @transaction.atomic
 def payroll_settings_save(*, actor, workspace: Workspace, brackets: list[dict[str, Any]],
-                          schemes: list[dict[str, Any]], **fields) -> PayrollSettings:
+                          schemes: list[dict[str, Any]], risk_rates: list[dict[str, Any]] | None = None,
+                          **fields) -> PayrollSettings:
     """Create or replace the workspace's payroll settings, schemes and contribution brackets.
 
     `brackets`: [{"threshold": Decimal, "rate": Decimal}, …] in any order (sorted here);
@@ -166,6 +210,12 @@ def payroll_settings_save(*, actor, workspace: Workspace, brackets: list[dict[st
     scheme_problems = [p for i, s in enumerate(schemes, start=1) for p in _check_scheme(i, s)]
     if scheme_problems:
         errors["schemes"] = scheme_problems
+    if risk_rates is not None:
+        risk_rates = [{**row, "siret": _compact(row["siret"]) or settings.siret,
+                       "risk_code": _compact(row["risk_code"]).replace(".", "").upper(),
+                       "label": (row.get("label") or "").strip()} for row in risk_rates]
+        if problems := _check_risk_rates(workspace, risk_rates):
+            errors["risk_rates"] = problems
     if errors:
         if not created:
             for name, value in before.items():
@@ -182,7 +232,16 @@ def payroll_settings_save(*, actor, workspace: Workspace, brackets: list[dict[st
         Scheme(workspace=workspace, settings=settings, **{k: s[k] for k in SCHEME_FIELDS})
         for s in schemes])
 
+    before_risks = _describe_risk_rates(RiskRate.objects.filter(workspace=workspace).values(*RISK_FIELDS))
+    if risk_rates is not None:
+        _save_risk_rates(workspace, settings, risk_rates)
+        after_risks = _describe_risk_rates(risk_rates)
+    else:
+        after_risks = before_risks
+
     changes = diff_fields(before, snapshot(settings, SETTINGS_FIELDS))
+    if after_risks != before_risks:
+        changes["risk_rates"] = [before_risks, after_risks]
     after_brackets, after_schemes = _describe_brackets(brackets), _describe_schemes(schemes)
     if after_brackets != before_brackets:
         changes["brackets"] = [before_brackets, after_brackets]

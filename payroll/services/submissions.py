@@ -350,7 +350,8 @@ class _LineWriter:
              "row_number": r.row, "status": r.status, "hours": r.hours, "gross_salary": r.gross_salary,
              "bonuses": r.bonuses, "reimbursed_expenses": r.reimbursed_expenses, "revenue": r.revenue,
              "pas_rate": r.pas_rate, "target_employer_cost": r.target_employer_cost, "target_net": r.target_net,
-             "exit_date": r.exit_date, "absence_hours": r.absence_hours}
+             "exit_date": r.exit_date, "absence_hours": r.absence_hours, "leave_taken": r.leave_taken,
+             "sick_days": r.sick_days}
             for r in rows])
         self.stats["lines"] += len(rows)
 

@@ -29,6 +29,7 @@ from payroll.selectors.people import (
     employment_list,
     get_entrepreneur_with_employment,
     require_payroll,
+    risk_rates_of,
 )
 from payroll.services.employment import (
     COLUMNS,
@@ -75,12 +76,16 @@ def person_edit(request: HttpRequest, workspace: str, pk: int) -> HttpResponse:
     actor.require(Perm.ENTREPRENEUR_EDIT)
     if employment is not None:
         initial = {name: getattr(employment, name) for name in EMPLOYMENT_FIELDS if name != "iban"}
+        initial["risk_rate"] = employment.risk_rate_id
     else:
         initial = {"start_date": entrepreneur.entry_date, "end_date": entrepreneur.exit_date}
     form = EmploymentForm(request.POST or None, initial=initial,
-                          iban_masked=employment.iban_masked if employment is not None else "")
+                          iban_masked=employment.iban_masked if employment is not None else "",
+                          risk_rates=risk_rates_of(actor.workspace))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        risk_rate = data.pop("risk_rate", None)
+        data["risk_rate_id"] = risk_rate.pk if risk_rate is not None else None
         clear_iban = data.pop("clear_iban", False)
         if not data["iban"]:
             data["iban"] = "" if clear_iban or employment is None else employment.iban  # empty: keep it

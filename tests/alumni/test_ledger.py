@@ -32,7 +32,7 @@ def test_workspace_ledger_balances_and_days_overdue(company):
         ledger = workspace_ledger(company.workspace)
     assert (ledger.row.declared, ledger.row.due, ledger.row.balance) == (
         Decimal("130000"), Decimal("1300"), Decimal("1300"))
-    assert ledger.row.invoiced is None and ledger.row.paid is None   # not exposed by backoffice yet
+    assert ledger.row.invoiced == 0 and ledger.row.paid == 0   # nothing invoiced (tests/alumni/test_ledger_billing.py)
     # The oldest unpaid contribution fell due on 30 January 2025 (period end + 30 days).
     assert ledger.row.days_overdue(D(2025, 2, 9)) == 10
     assert ledger.row.days_overdue(D(2025, 1, 30)) == 0
@@ -46,17 +46,19 @@ def test_staff_ledger_filters_exports_and_keeps_constant_queries(world, company,
             ws = WorkspaceFactory(slug=f"scop-x{i}", kind="alumni", name=f"SCOP X{i}", origin=world.partner_b)
             AlumniCompany.objects.create(workspace=ws, legal_form="sas", status="active")
             add(ws, 2025, "10000", "100")
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(12):
         rows = staff_ledger(year=2025, today=D(2026, 11, 29))
-    assert len(rows) == 6
-    assert [r.workspace.slug for r in staff_ledger(origin="cae-a", year=2025, today=D(2026, 11, 29))] == ["scop-c"]
+    assert len(rows) == 8                      # 6 alumni companies and the 2 partner CAEs
+    assert len(staff_ledger(year=2025, who="alumni", today=D(2026, 11, 29))) == 6
+    assert [r.workspace.slug for r in staff_ledger(origin="cae-a", year=2025, today=D(2026, 11, 29))] == [
+        "cae-a", "scop-c"]
     client = login(world.users["staff"])
-    response = client.get(reverse("staff:alumni:ledger"), {"year": "2025"})
+    response = client.get(reverse("staff:alumni:ledger"), {"year": "2025", "who": "alumni"})
     assert response.status_code == 200 and "<svg" in response.content.decode()
-    export = client.get(reverse("staff:alumni:ledger"), {"year": "2025", "format": "xlsx"})
+    export = client.get(reverse("staff:alumni:ledger"), {"year": "2025", "format": "xlsx", "who": "alumni"})
     sheet = load_workbook(BytesIO(export.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "Company" and len(rows) == 7
+    assert rows[0][0] == "Workspace" and len(rows) == 7
     assert ("SCOP C", "CAE A", "Active", 80000, 800) == tuple(rows[1][:5])
     assert client.get(reverse("staff:alumni:ledger")).status_code == 200
     assert login(world.users["partner_a"]).get(reverse("staff:alumni:ledger")).status_code == 404
@@ -73,16 +75,18 @@ def test_staff_ledger_pages_keep_filters_and_export_everything(world, company):
             AlumniCompany.objects.create(workspace=ws, legal_form="sas", status="active")
             add(ws, 2025, "10000", "100")
     client = login(world.users["staff"])
-    first = client.get(reverse("staff:alumni:ledger"), {"year": "2025", "origin": "cae-b"})
+    first = client.get(reverse("staff:alumni:ledger"), {"year": "2025", "origin": "cae-b", "who": "alumni"})
     assert len(first.context["rows"]) == LEDGER_PAGE_SIZE
-    assert first.context["total_due"] == Decimal("5500")          # every row, not only the page
+    assert first.context["totals"]["due"] == Decimal("5500")          # every row, not only the page
     assert "origin=cae-b" in first.context["query"] and "page=2" in first.content.decode()
-    second = client.get(reverse("staff:alumni:ledger"), {"year": "2025", "origin": "cae-b", "page": "2"})
+    second = client.get(reverse("staff:alumni:ledger"), {"year": "2025", "origin": "cae-b", "who": "alumni",
+                                                          "page": "2"})
     assert [r.workspace.name for r, _d in second.context["rows"]] == [f"=SCOP P{i:02d}" for i in range(50, 55)]
-    beyond = client.get(reverse("staff:alumni:ledger"), {"year": "2025", "origin": "cae-b", "page": "999"})
+    beyond = client.get(reverse("staff:alumni:ledger"), {"year": "2025", "origin": "cae-b", "who": "alumni",
+                                                          "page": "999"})
     assert beyond.context["page"].number == 2                    # bounded: the last page
     export = client.get(reverse("staff:alumni:ledger"), {"year": "2025", "origin": "cae-b", "format": "xlsx",
-                                                         "page": "2"})
+                                                         "who": "alumni", "page": "2"})
     rows = list(load_workbook(BytesIO(export.content)).active.iter_rows(values_only=True))
     assert len(rows) == LEDGER_PAGE_SIZE + 5 + 1
     assert rows[1][0] == "'=SCOP P00"

@@ -60,6 +60,16 @@ def test_per_unit_and_monthly_flat():
     assert price_line_amount(PriceLine(kind="monthly_flat", unit_price=Decimal("120")), quantity=Decimal("3")) == Decimal("360.00")
 
 
+@pytest.mark.parametrize(("kind", "unit_price", "quantity", "expected"), [
+    ("per_unit", "0.333", "3", "1.00"),          # 0.999 → 1.00 (half-up at the cent)
+    ("per_unit", "12.345", "1", "12.35"),        # half-up, not banker's rounding
+    ("monthly_flat", "120.00", "1", "120.00"),
+])
+def test_per_unit_and_flat_round_half_up_at_the_cent(kind, unit_price, quantity, expected):
+    amount = price_line_amount(PriceLine(kind=kind, unit_price=Decimal(unit_price)), quantity=Decimal(quantity))
+    assert amount == Decimal(expected) and str(amount) == expected
+
+
 def test_floats_are_refused():
     with pytest.raises(TypeError):
         price_line_amount(pct(), quantity=1000.0)

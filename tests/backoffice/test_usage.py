@@ -9,11 +9,10 @@ import pytest
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
-from backoffice.models import PriceLine, Usage
+from backoffice.models import Usage
 from backoffice.selectors.usage import (
     agreement_for_month,
     parse_month,
-    price_amount,
     shift_month,
     usage_month,
 )
@@ -55,28 +54,6 @@ def test_usage_record_refuses_float_quantities_and_unknown_services(world):
         record(world.partner_a, service="catering")
     with pytest.raises(ValueError):
         record(world.partner_a, reference="")
-
-
-# --- pricing (pure) -------------------------------------------------------------------------
-
-@pytest.mark.parametrize(("kind", "unit_price", "rate", "quantity", "expected"), [
-    ("per_unit", "14.00", None, "12", "168.00"),
-    ("per_unit", "0.333", None, "3", "1.00"),          # 0.999 → 1.00 (half-up at the cent)
-    ("per_unit", "12.345", None, "1", "12.35"),        # half-up, not banker's rounding
-    ("percentage", "0", "1.000", "123456.78", "1234.57"),
-    ("percentage", "0", "2.5", "1000", "25.00"),
-    ("monthly_flat", "120.00", None, "1", "120.00"),
-    ("monthly_flat", "120.00", None, "3", "360.00"),   # quantity = months
-])
-def test_price_amount(kind, unit_price, rate, quantity, expected):
-    line = PriceLine(kind=kind, unit_price=Decimal(unit_price), rate=Decimal(rate) if rate else None)
-    amount = price_amount(line, Decimal(quantity))
-    assert amount == Decimal(expected) and str(amount) == expected
-
-
-def test_price_amount_refuses_floats():
-    with pytest.raises(TypeError):
-        price_amount(PriceLine(kind="per_unit", unit_price=Decimal("1")), 2.0)
 
 
 def test_month_helpers():

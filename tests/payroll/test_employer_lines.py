@@ -75,6 +75,29 @@ def test_cadres_compulsory_provident_is_always_there_and_joins_the_csg_base() ->
     assert not slip("5000").has_line("prevoyance_cadres")
 
 
+def test_a_workspace_cadres_provident_scheme_meets_the_compulsory_one_instead_of_doubling_it() -> None:
+    """ANI du 17 novembre 2017 art. 1 (CCN 1947 art. 7): the obligation is 1.50 % of tranche A
+    paid by the employer to a provident scheme. A CAE's own "Prévoyance cadres 1.50 %" scheme
+    on tranche A pays exactly that (4 005 × 1.50 % = 60.08 at 5 000 € in 2026): the legal line
+    is left out, not paid twice; the employer cost and the CSG base count 60.08 once."""
+    own = Scheme(label="Prévoyance cadres 1,50 %", kind="provident", base="tranche_a", employer_rate=D("1.50"))
+    legal_only = slip("5000", status="cadre")
+    with_own = slip("5000", status="cadre", schemes=(own,))
+    assert not with_own.has_line("prevoyance_cadres")
+    assert [line.employer_amount for line in with_own.lines if line.code == "provident"] == [D("60.08")]
+    assert with_own.employer_cost == legal_only.employer_cost
+    assert with_own.line("csg_deductible").base == D("4972.58")
+    # A richer scheme (2 % of all pay: 100.00) covers it too; a smaller one (1 %: 40.05) does
+    # not: the compulsory 60.08 stays beside it.
+    richer = Scheme(label="Prévoyance", kind="provident", base="total", employer_rate=D("2.00"))
+    assert not slip("5000", status="cadre", schemes=(richer,)).has_line("prevoyance_cadres")
+    smaller = Scheme(label="Prévoyance", kind="provident", base="tranche_a", employer_rate=D("1.00"))
+    assert employer(slip("5000", status="cadre", schemes=(smaller,)), "prevoyance_cadres") == D("60.08")
+    # A health scheme is no provident: it does not meet the obligation.
+    health = Scheme(label="Mutuelle", kind="health", base="tranche_a", employer_rate=D("2.00"))
+    assert slip("5000", status="cadre", schemes=(health,)).has_line("prevoyance_cadres")
+
+
 def test_forfait_social_on_employer_provident_and_health_from_11() -> None:
     """L137-15/-16 CSS: 8 % of employer provident and health contributions from 11 employees.
     Cadre at 2 500: provident 37.50 + health 40.00 = 77.50 → 6.20."""

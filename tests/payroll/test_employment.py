@@ -53,7 +53,7 @@ def audit(action: str) -> list[AuditEntry]:
 
 def form_data(**overrides) -> dict:
     data = {"contract_type": "cesa", "status": "non_cadre", "contractual_hours": "", "job_title": "Graphiste",
-            "classification": "", "start_date": "2025-01-01", "end_date": "", "iban": IBAN,
+            "classification": "Position 1.2, coefficient 100", "start_date": "2025-01-01", "end_date": "", "iban": IBAN,
             "contribution_rate": ""}
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
@@ -164,6 +164,9 @@ def test_edit_keeps_the_iban_when_left_empty_and_can_clear_it(world):
      {"max": HOURS_MAX}),
     ({"contribution_rate": "120"}, "contribution_rate", None, {}),  # Django's "at most 100" message
     ({"contractual_hours": "12.345"}, "contractual_hours", None, {}),  # Django's "2 decimals" message
+    # R3243-1 Code du travail: the payslip gives the classification of a salaried contract.
+    ({"classification": " "}, "classification", "Required for a salaried contract (CESA): the payslip shows it.",
+     {}),
 ])
 def test_edit_validation_messages(world, overrides, field, message, params):
     entrepreneur = person(world.partner_a)

@@ -90,7 +90,8 @@ def test_rates_hours_status_nir_and_dates():
     with pytest.raises(C.CellError):
         C.read_hours("800")
     assert C.read_status("Non-Cadre") == "non_cadre" and C.read_status("CADRE") == "cadre"
-    with pytest.raises(C.CellError, match="cadre or non_cadre"):
+    assert C.read_status("non cadre") == "non_cadre"  # what the template's list and its messages offer
+    with pytest.raises(C.CellError, match="cadre or non cadre"):
         C.read_status("stagiaire")
     nir = make_nir(7)
     assert C.read_nir(f"{nir[0]} {nir[1:3]} {nir[3:5]} {nir[5:]}") == nir
@@ -166,7 +167,7 @@ def test_every_row_error_names_its_excel_row_and_column(tmp_path):
         submission_row("N4", nom="A", prenom="B", nir=make_nir(13), statut="interim"),  # row 10: bad statut
         submission_row("N5", nom="A", prenom="B", nir=make_nir(14), salaire_brut="-10"),  # row 11: negative
         submission_row("N6", nom="A", prenom="B", nir=make_nir(15), taux_pas="120"),      # row 12: rate
-        submission_row("N7", nom="A", prenom="B", nir=make_nir(16), taux_pas=""),         # row 13: rate missing
+        submission_row("N7", nom="A", prenom="B", nir=make_nir(16), taux_pas=""),         # row 13: no rate: fine
         submission_row("N8", nom="A", prenom="B", nir=make_nir(17), salaire_brut="", net_cible="1500",
                        cout_employeur_cible="3000"),                                      # row 14: two figures
         submission_row("N9", nom="A", prenom="B", nir=make_nir(18), salaire_brut=""),     # row 15: no figure
@@ -181,10 +182,13 @@ def test_every_row_error_names_its_excel_row_and_column(tmp_path):
         (2, "nir", "nir_mismatch"), (3, "matricule", "exited"), (4, "prenom", "missing_required"),
         (5, "nir", "bad_nir"), (6, "nir", "nir_taken"), (7, "matricule", "duplicate"),
         (8, "matricule", "not_yet_entered"), (9, "matricule", "missing_required"), (10, "statut", "bad_status"),
-        (11, "salaire_brut", "negative"), (12, "taux_pas", "rate_out_of_range"), (13, "taux_pas", "missing_required"),
+        (11, "salaire_brut", "negative"), (12, "taux_pas", "rate_out_of_range"),
         (14, "net_cible", "several_pay_figures"), (15, "salaire_brut", "no_pay_figure"),
         (16, "salaire_brut", "below_smic"), (17, "salaire_brut", "not_a_number"),
     } <= errors_at(result)
+    # An empty rate is no error: the compte-rendu rate or the non-personalised grid applies
+    # (art. 204 H III CGI).
+    assert 13 not in {e["row"] for e in result.errors}
     by_row = {e["row"]: e["message"] for e in result.errors}
     assert "row 2" in by_row[7]  # the duplicate points at the first occurrence
     assert make_nir(12) not in str(result.errors)  # a NIR is never repeated in clear, even a wrong one
@@ -249,7 +253,7 @@ def test_the_template_has_headers_validation_prefilled_rows_and_no_formula_injec
     assert ws["B2"].data_type == "s" and ws["B2"].quotePrefix  # a name starting with "=" stays text
     assert ws["E2"].value == "cadre" and str(ws["F2"].value) == "151.67"
     validations = {str(dv.sqref).split(":")[0]: dv for dv in ws.data_validations.dataValidation}
-    assert validations["E2"].formula1 == '"cadre,non_cadre"'
+    assert validations["E2"].formula1 == '"cadre,non cadre"'
     assert (validations["K2"].formula1, validations["K2"].formula2) == ("0", "100")  # taux_pas
     assert validations["G2"].operator == "greaterThanOrEqual"  # amounts ≥ 0
     with zipfile.ZipFile(BytesIO(content)) as zf:

@@ -55,6 +55,7 @@ def form_data(workspace, **overrides) -> dict:
         "schemes-1-kind": "provident", "schemes-1-label": "Prévoyance cadres", "schemes-1-applies_to": "cadre",
         "schemes-1-base": "tranche_a", "schemes-1-employee_rate": "", "schemes-1-employer_rate": "1,50",
         "schemes-1-employee_fixed": "", "schemes-1-employer_fixed": "",
+        "risks-TOTAL_FORMS": "0", "risks-INITIAL_FORMS": "0", "risks-MIN_NUM_FORMS": "0", "risks-MAX_NUM_FORMS": "50",
     }
     data.update(overrides)
     return data

@@ -245,10 +245,13 @@ def test_a_payslip_fits_on_one_page_even_with_every_line(ws):
         "entrepreneur": EntrepreneurFactory(workspace=ws, last_name="Martin-Dupont de la Tour", first_name="Léa",
                                             address="4 avenue des Entrepreneurs-Salariés\n69003 Lyon"),
         "status": "cadre", "gross_salary": Decimal("14500.00"), "hours": Decimal("151.67"),
-        "pas_rate": Decimal("12.30"), "employment": {}}])
+        "bonuses": Decimal("1200.00"), "leave_taken": Decimal("3"), "sick_days": Decimal("4"),
+        "pas_rate": None, "employment": {}}])
     payslips_render(actor=None, workspace=ws, payroll_period=period)
     payslip = Payslip.objects.get()
     assert payslip.lines.count() >= 18
+    text = pdf_text(payslip.pdf)
+    assert "Primes" in text and "Nature du taux" in text and "Acquis ce mois" in text
     with payslip.pdf.file.open("rb") as handle:
         reader = PdfReader(io.BytesIO(handle.read()))
     assert len(reader.pages) == 1

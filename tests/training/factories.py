@@ -9,7 +9,17 @@ import factory
 from django.utils import timezone
 
 from tests.factories import EntrepreneurFactory, make_siren, make_siret
-from training.models import Course, Enrolment, FundingRequest, Opco, Session, Slot, TrainingBody
+from training.models import (
+    Course,
+    Enrolment,
+    FundingRequest,
+    Opco,
+    Session,
+    Slot,
+    TrainingBody,
+    Workshop,
+    WorkshopRegistration,
+)
 
 
 def future(days: int) -> datetime.date:
@@ -86,6 +96,44 @@ class SessionFactory(factory.django.DjangoModelFactory):
         if days:
             self.starts_on, self.ends_on = min(days), max(days)
             self.save(update_fields=["starts_on", "ends_on"])
+
+
+class GatheringFactory(SessionFactory):
+    """A gathering (no course, no OPCO). `populate=<workspace>`: a 1-seat workshop, three people
+    of that workspace — two seated (one in the workshop, one waiting for it) and one on the
+    gathering's waiting list."""
+
+    course = None
+    title = factory.Sequence(lambda n: f"Rencontre régionale {n}")
+    trainer = "Comité d'organisation"
+    seats = 2
+    is_gathering = True
+
+    @factory.post_generation
+    def populate(self, create, extracted, **kwargs):
+        if not (create and extracted):
+            return
+        ws = extracted
+        workshop = Workshop.objects.create(session=self, title="Atelier coopérations", day=self.starts_on,
+                                           starts_at=datetime.time(10), ends_at=datetime.time(11, 30),
+                                           room="Salle 1", seats=1)
+        seated = [EnrolmentFactory(workspace=ws, session=self) for _ in range(2)]
+        EnrolmentFactory(workspace=ws, session=self, waiting=True)
+        WorkshopRegistration.objects.create(workspace=ws, workshop=workshop, enrolment=seated[0])
+        WorkshopRegistration.objects.create(workspace=ws, workshop=workshop, enrolment=seated[1], waiting=True)
+
+
+class WorkshopFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Workshop
+
+    session = factory.SubFactory(GatheringFactory)
+    title = factory.Sequence(lambda n: f"Atelier {n}")
+    day = factory.LazyAttribute(lambda o: o.session.starts_on)
+    starts_at = datetime.time(10)
+    ends_at = datetime.time(11, 30)
+    room = "Salle 2"
+    seats = 10
 
 
 class EnrolmentFactory(factory.django.DjangoModelFactory):

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from tests.training.factories import (
     CourseFactory,
     FundingRequestFactory,
+    GatheringFactory,
     OpcoFactory,
     SessionFactory,
     TrainingBodyFactory,
@@ -21,7 +22,17 @@ def _session(ws) -> int:
     return SessionFactory(workspaces=[ws], pooled=False).pk
 
 
+def _gathering(ws):
+    """A gathering open to `ws` only, with a workshop, a participant registered in it and one
+    on the waiting list (so the pages show every line)."""
+    return GatheringFactory(workspaces=[ws], populate=ws)
+
+
 OBJECT_BUILDERS: dict[str, Callable] = {
+    "training_gathering": lambda ws: _gathering(ws).pk,
+    "training_workshop": lambda ws: _gathering(ws).workshops.first().pk,
+    "training_enrolment": lambda ws: _gathering(ws).enrolments.first().pk,
+    "training_workshop_registration": lambda ws: _gathering(ws).workshops.first().registrations.first().pk,
     "training_session": _session,
     "training_request": lambda ws: FundingRequestFactory(workspace=ws, session=SessionFactory(workspaces=[ws])).pk,
     "training_body": lambda ws: TrainingBodyFactory().pk,
@@ -38,6 +49,15 @@ OBJECT_PARAMS: dict[str, dict[str, str]] = {
     "training_request_move": {"pk": "training_request"},
     "training_request_attendance": {"pk": "training_request"},
     "training_request_documents": {"pk": "training_request"},
+    "training_participants": {"pk": "training_gathering"},
+    "training_badges": {"pk": "training_gathering"},
+    "training_gathering_attendance": {"pk": "training_gathering"},
+    "training_workshop_register": {"pk": "training_workshop"},
+    "training_registration_withdraw": {"pk": "training_workshop_registration"},
+    "training_enrolment_withdraw": {"pk": "training_enrolment"},
+    "staff:training:session_figures": {"pk": "training_gathering"},
+    "staff:training:workshop_new": {"pk": "training_gathering"},
+    "staff:training:workshop_edit": {"pk": "training_workshop"},
     "staff:training:body_edit": {"pk": "training_body"},
     "staff:training:course_edit": {"pk": "training_course"},
     "staff:training:opco_edit": {"pk": "training_opco"},

@@ -19,3 +19,18 @@ def test_seed_demo_builds_training_once(db):
         counts = (Session.objects.count(), Enrolment.objects.count(), FundingRequest.objects.count())
         call_command("seed_demo")
         assert (Session.objects.count(), Enrolment.objects.count(), FundingRequest.objects.count()) == counts
+
+
+def test_seed_demo_gathering_has_a_programme_and_a_waiting_list(db):
+    from training.models import WorkshopRegistration
+
+    call_command("seed_demo")
+    with scopes_disabled():
+        gathering = Session.objects.get(is_gathering=True)
+        assert gathering.workshops.count() == 3
+        registrations = WorkshopRegistration.objects.filter(workshop__session=gathering)
+        assert set(registrations.values_list("workspace__slug", flat=True)) == {"cae-a", "cae-b"}
+        assert registrations.filter(waiting=True).exists()  # the small workshop is full
+        before = registrations.count()
+        call_command("seed_demo")
+        assert registrations.count() == before

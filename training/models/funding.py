@@ -18,6 +18,8 @@ class Enrolment(models.Model):
                                 related_name="enrolments")
     entrepreneur = models.ForeignKey("backoffice.Entrepreneur", verbose_name=_("trainee"), on_delete=models.PROTECT,
                                      related_name="training_enrolments")
+    waiting = models.BooleanField(_("on the waiting list"), default=False,
+                                  help_text=_("A gathering's seats are full: promoted, oldest first, when one frees."))
     assessment_result = models.TextField(_("assessment result"), blank=True,
                                          help_text=_("Printed on the attestation de fin de formation (L6353-1)."))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -138,3 +140,28 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id} @ {self.slot_id}: {'present' if self.present else 'absent'}"
+
+
+class WorkshopRegistration(models.Model):
+    """A participant of a gathering (a confirmed enrolment) registered in one of its workshops,
+    or waiting for a seat there."""
+
+    workspace = models.ForeignKey("backoffice.Workspace", on_delete=models.PROTECT, related_name="+")
+    workshop = models.ForeignKey("training.Workshop", verbose_name=_("workshop"), on_delete=models.CASCADE,
+                                 related_name="registrations")
+    enrolment = models.ForeignKey(Enrolment, verbose_name=_("participant"), on_delete=models.CASCADE,
+                                  related_name="workshop_registrations")
+    waiting = models.BooleanField(_("on the waiting list"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(workspace="workspace")
+
+    class Meta:
+        ordering = ["workshop", "created_at", "pk"]
+        verbose_name = _("workshop registration")
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "workshop", "enrolment"], name="one_registration_per_workshop"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id} @ {self.workshop_id}{' (waiting)' if self.waiting else ''}"

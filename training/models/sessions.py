@@ -79,3 +79,35 @@ class Slot(models.Model):
         start = datetime.datetime.combine(self.day, self.starts_at)
         end = datetime.datetime.combine(self.day, self.ends_at)
         return (Decimal((end - start).seconds) / Decimal(3600)).quantize(Decimal("0.01"))
+
+
+class Workshop(models.Model):
+    """One item of a gathering's programme (workshop, round table…) with its own seats. Shared
+    like the session; who registers is per workspace (WorkshopRegistration)."""
+
+    session = models.ForeignKey(Session, verbose_name=_("gathering"), on_delete=models.CASCADE,
+                                related_name="workshops")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    day = models.DateField(_("day"))
+    starts_at = models.TimeField(_("from"))
+    ends_at = models.TimeField(_("to"))
+    room = models.CharField(_("room"), max_length=120, blank=True)
+    seats = models.PositiveIntegerField(_("seats"))
+
+    class Meta:
+        ordering = ["day", "starts_at", "title", "pk"]
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
+                                   name="workshop_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.day:%d/%m/%Y} {self.starts_at:%H:%M})"
+
+    @property
+    def seats_left(self) -> int:
+        """Free seats; needs the `n_taken` annotation of the selectors (every workspace's people)."""
+        return max(self.seats - self.n_taken, 0)

@@ -48,7 +48,7 @@ def session_list_for(actor: Actor, *, upcoming_only: bool = False) -> QuerySet[S
     """Sessions open to the actor's workspace, with its own number of trainees and the seats
     taken by all (one query for the page)."""
     qs = (Session.objects.filter(workspaces=actor.workspace).select_related("course__body")
-          .annotate(n_taken=Count("enrolments", distinct=True),
+          .annotate(n_taken=Count("enrolments", filter=Q(enrolments__waiting=False), distinct=True),
                     n_own=Count("enrolments", filter=Q(enrolments__workspace=actor.workspace), distinct=True)))
     if upcoming_only:
         qs = qs.filter(starts_on__gte=timezone.localdate())
@@ -59,12 +59,13 @@ def get_session_for(actor: Actor, pk: int) -> Session:
     """A session open to the actor's workspace (404 otherwise)."""
     require_training(actor)
     return get_object_or_404(Session.objects.filter(workspaces=actor.workspace).select_related("course__body")
-                             .annotate(n_taken=Count("enrolments", distinct=True)), pk=pk)
+                             .annotate(n_taken=Count("enrolments", filter=Q(enrolments__waiting=False), distinct=True)), pk=pk)
 
 
-def own_enrolments(actor: Actor, session: Session) -> QuerySet[Enrolment]:
-    return (Enrolment.objects.filter(workspace=actor.workspace, session=session).select_related("entrepreneur")
-            .order_by("entrepreneur__last_name", "entrepreneur__first_name", "pk"))
+def own_enrolments(actor: Actor, session: Session, *, waiting: bool = False) -> QuerySet[Enrolment]:
+    """The workspace's confirmed enrolments in `session` (or, with `waiting`, those waiting)."""
+    return (Enrolment.objects.filter(workspace=actor.workspace, session=session, waiting=waiting)
+            .select_related("entrepreneur").order_by("entrepreneur__last_name", "entrepreneur__first_name", "pk"))
 
 
 def enrolable_entrepreneurs(actor: Actor, session: Session, day: datetime.date) -> QuerySet[Entrepreneur]:
@@ -144,7 +145,7 @@ def opco_list() -> QuerySet[Opco]:
 
 def staff_session_list() -> QuerySet[Session]:
     return (Session.objects.select_related("course").prefetch_related("workspaces")
-            .annotate(n_taken=Count("enrolments")).order_by("-starts_on", "pk"))
+            .annotate(n_taken=Count("enrolments", filter=Q(enrolments__waiting=False))).order_by("-starts_on", "pk"))
 
 
 def get_body(actor: Actor, pk: int) -> TrainingBody:

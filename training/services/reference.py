@@ -17,6 +17,7 @@ from backoffice.models import Workspace
 from backoffice.selectors.workspaces import host_workspace
 from backoffice.services.audit import audit_record, diff_fields, snapshot
 from training.models import Course, Opco, Session, Slot, TrainingBody
+from training.services.gatherings import waitlist_promote
 
 BODY_FIELDS = ["name", "siret", "nda", "address", "qualiopi_number", "qualiopi_expires_on"]
 COURSE_FIELDS = ["body", "title", "objectives", "programme", "prerequisites", "duration_hours", "modality",
@@ -67,7 +68,7 @@ def session_save(*, actor, session: Session | None = None, workspaces: list[Work
         raise ValidationError({"workspaces": [_("A private session is open to exactly one workspace.")]})
     if any(not ws.has_entrepreneurs for ws in workspaces):
         raise ValidationError({"workspaces": [_("Only CAEs have entrepreneurs to enrol.")]})
-    if not data.get("course", instance.course if instance.course_id else None) and not data.get("is_gathering"):
+    if not data.get("course", instance.course if instance.course_id else None) and not data.get("is_gathering", instance.is_gathering):
         raise ValidationError({"course": [_("A training session needs its course (only a gathering may have none).")]})
     instance = _save(actor=actor, instance=instance, fields=SESSION_FIELDS, data=data, action="session")
     old = set(instance.workspaces.values_list("pk", flat=True))
@@ -76,6 +77,8 @@ def session_save(*, actor, session: Session | None = None, workspaces: list[Work
         instance.workspaces.set(workspaces)
         audit_record(actor=actor, workspace=host_workspace(), action="training.session_workspaces", obj=instance,
                      changes={"workspaces": [sorted(old), sorted(new)]})
+    if instance.is_gathering:
+        waitlist_promote(actor=actor, session=instance)  # more seats: those waiting get them
     return instance
 
 

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 
 from backoffice.forms.records import add_service_errors
 from backoffice.roles import Perm
-from training.forms import EnrolForm, FundingRequestForm, MoveForm
+from training.forms import EnrolForm, FundingRequestForm, MoveForm, WorkshopRegisterForm
 from training.models import RequestState
 from training.rules import lifecycle
+from training.selectors.gatherings import workshops_of
 from training.selectors.training import (
     documents_of,
     enrolable_entrepreneurs,
@@ -29,10 +30,12 @@ from training.selectors.training import (
     require_training,
     session_list_for,
 )
-from training.services.attendance import attendance_record_grid, hours_attended, missing_signatures
+from training.services.attendance import hours_attended, missing_signatures
 from training.services.enrolments import enrolment_create
 from training.services.funding import funding_request_move, funding_request_open
+from training.services.gatherings import waiting_message
 from training.tasks.documents import render_request_documents
+from training.views.attendance_grid import grid_rows, save_grid
 
 
 def sessions(request: HttpRequest, workspace: str) -> HttpResponse:
@@ -43,11 +46,17 @@ def sessions(request: HttpRequest, workspace: str) -> HttpResponse:
 
 def _session_page(request, actor, session, *, enrol_form=None, status=200):
     people = enrolable_entrepreneurs(actor, session, session.starts_on or timezone.localdate())
+    enrolments = list(own_enrolments(actor, session))
+    gathering = {}
+    if session.is_gathering:
+        gathering = {"workshops": workshops_of(session), "waiting": list(own_enrolments(actor, session, waiting=True)),
+                     "register_form": WorkshopRegisterForm(participants=enrolments)}
     return render(request, "training/session_detail.html", {
-        "session": session, "slots": list(session.slots.all()), "enrolments": list(own_enrolments(actor, session)),
-        "requests": list(funding_request_list(actor).filter(session=session)),
+        "session": session, "slots": list(session.slots.all()), "enrolments": enrolments,
+        "requests": [] if session.is_gathering else list(funding_request_list(actor).filter(session=session)),
         "enrol_form": enrol_form or EnrolForm(people=people),
         "can_enrol": actor.has(Perm.TRAINING_ENROL) and session.starts_on and session.starts_on > timezone.localdate(),
+        **gathering,
     }, status=status)
 
 
@@ -69,7 +78,8 @@ def session_enrol(request: HttpRequest, workspace: str, pk: int) -> HttpResponse
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("%(n)d trainee(s) enrolled.") % {"n": len(done)})
+            messages.success(request, waiting_message(done) if session.is_gathering else
+                             _("%(n)d trainee(s) enrolled.") % {"n": len(done)})
             return redirect("training_session", workspace=workspace, pk=session.pk)
     return _session_page(request, actor, session, enrol_form=form, status=400)
 
@@ -164,25 +174,13 @@ def request_attendance(request: HttpRequest, workspace: str, pk: int) -> HttpRes
     slots = list(funding.session.slots.all())
     error = ""
     if request.method == "POST":
-        try:
-            marks = {int(slot_id): {e.pk: f"p_{e.pk}_{slot_id}" in request.POST for e in enrolments}
-                     for slot_id in request.POST.getlist("slot")}
-        except ValueError:
-            marks, error = {}, _("This half-day does not exist in the session.")
-        if marks and enrolments:
-            try:
-                attendance_record_grid(actor=request.user, workspace=actor.workspace, session=funding.session,
-                                       marks=marks)
-            except ValidationError as exc:
-                error = " ".join(exc.messages)
-            else:
-                messages.success(request, _("Attendance saved."))
-                return redirect("training_request", workspace=workspace, pk=funding.pk)
-        error = error or _("Nothing to record.")
-    present = set(funding_attendance(actor, funding))
+        error = save_grid(request, actor=actor, session=funding.session, enrolments=enrolments)
+        if not error:
+            messages.success(request, _("Attendance saved."))
+            return redirect("training_request", workspace=workspace, pk=funding.pk)
     return render(request, "training/request_attendance.html", {
         "funding": funding, "slots": slots, "error": error,
-        "rows": [(e, [(s, (e.pk, s.pk) in present) for s in slots]) for e in enrolments],
+        "rows": grid_rows(enrolments, slots, set(funding_attendance(actor, funding))),
     }, status=400 if error else 200)
 
 

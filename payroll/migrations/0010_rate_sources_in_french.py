@@ -16,5 +16,5 @@ def to_french(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("payroll", "0006_progressive_ceiling")]
+    dependencies = [("payroll", "0009_risk_rates")]
     operations = [migrations.RunPython(to_french, migrations.RunPython.noop)]
