@@ -2,7 +2,15 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.interface import NavGroup, NavItem, register_audit_labels, register_nav
+from backoffice.interface import (
+    DashboardPanel,
+    NavGroup,
+    NavItem,
+    register_audit_labels,
+    register_entrepreneur_facts,
+    register_nav,
+    register_panel,
+)
 from backoffice.roles import Perm
 
 
@@ -59,3 +67,23 @@ register_audit_labels({
     "shares.holder_create": _("Shareholder added"),
     "shares.issuer_save": _("Share issuer settings saved"),
 })
+
+
+def _founding_facts(entrepreneur):
+    from alumni.selectors.companies import founding_facts
+
+    return founding_facts(entrepreneur)
+
+
+register_entrepreneur_facts(_founding_facts)
+
+
+def _contributions_panel(actor) -> dict:
+    from alumni.views.staff import dashboard_charts
+
+    return dashboard_charts()
+
+
+# Contributions due vs paid, per month and per service, as charts (server-rendered SVG).
+register_panel(DashboardPanel("alumni_contributions", template="alumni/_dashboard_panel.html",
+                              context=_contributions_panel, perm=Perm.ALUMNI_MANAGE, order=40))

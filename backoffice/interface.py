@@ -267,3 +267,20 @@ def _humanise(code: str) -> str:
     """Last resort for a code nobody registered: words, not a code name (tests/test_page_words.py
     catches the English that remains)."""
     return code.replace(".", " ").replace("_", " ").capitalize()
+
+
+# --- Facts other apps add to an entrepreneur's page ---------------------------------------
+# `register_entrepreneur_facts(fn)`: fn(entrepreneur) -> [(label, text)], shown as extra lines
+# of the entrepreneur's record (e.g. alumni: "Left to found SCOP X on 01/03/2025"). One query
+# per provider at most; the provider decides what may be shown to the CAE.
+
+_ENTREPRENEUR_FACTS: list[Callable[[object], list[tuple[str, str]]]] = []
+
+
+def register_entrepreneur_facts(fn: Callable[[object], list[tuple[str, str]]]) -> None:
+    if fn not in _ENTREPRENEUR_FACTS:
+        _ENTREPRENEUR_FACTS.append(fn)
+
+
+def entrepreneur_facts(entrepreneur) -> list[tuple[str, str]]:
+    return [fact for fn in _ENTREPRENEUR_FACTS for fact in fn(entrepreneur)]

@@ -1,6 +1,7 @@
 """Training bench at federation scale: 150 workspaces, 2,000 pooled sessions, 10,000 funding
 requests. Prints the time and query count of the staff deadline view, the partner's lists and
-the reminder run (e-mails to Django's test outbox).
+the reminder run (e-mails to Django's test outbox); then a gathering of 8 CAEs × 16
+participants: the staff figures per CAE, a partner's participant list and badges PDF.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/<name> .venv/bin/python bench/training.py
     .venv/bin/python bench/training.py            # SQLite
@@ -98,6 +99,44 @@ def build(n_ws: int, n_sessions: int, n_requests: int):
     return staff, workspaces
 
 
+GATHERING_CAES = range(8)          # a regional day: 120–130 entrepreneurs of 4 to 8 CAEs (issue 9)
+GATHERING_PER_CAE = 16
+GATHERING_WORKSHOPS = range(6)
+
+
+def build_gathering(workspaces):
+    """A gathering of 8 CAEs × 16 participants, 6 workshops each taken by half of them, half
+    the participants marked present on the morning."""
+    from django.utils import timezone
+    from django_scopes import scopes_disabled
+
+    from backoffice.models import Entrepreneur
+    from training.models import Attendance, Enrolment, Session, Slot, Workshop, WorkshopRegistration
+
+    day = timezone.localdate() + datetime.timedelta(days=30)
+    with scopes_disabled():
+        gathering = Session.objects.create(title="Rencontre régionale (bench)", trainer="Comité", seats=130,
+                                           is_gathering=True, starts_on=day, ends_on=day)
+        invited = [workspaces[i] for i in GATHERING_CAES]
+        gathering.workspaces.set(invited)
+        slot = Slot.objects.create(session=gathering, day=day, half="am", starts_at=datetime.time(9),
+                                   ends_at=datetime.time(12))
+        workshops = Workshop.objects.bulk_create([
+            Workshop(session=gathering, title=f"Atelier {w}", day=day, starts_at=datetime.time(9 + w % 3),
+                     ends_at=datetime.time(10 + w % 3), seats=40) for w in GATHERING_WORKSHOPS])
+        enrolments = []
+        for ws in invited:
+            people = Entrepreneur.objects.filter(workspace=ws).order_by("pk")[:GATHERING_PER_CAE]
+            enrolments += [Enrolment(workspace=ws, session=gathering, entrepreneur=p) for p in people]
+        Enrolment.objects.bulk_create(enrolments)
+        WorkshopRegistration.objects.bulk_create([
+            WorkshopRegistration(workspace_id=e.workspace_id, workshop=workshops[i % len(workshops)], enrolment=e)
+            for i, e in enumerate(enrolments) if i % 2 == 0])
+        Attendance.objects.bulk_create([Attendance(workspace_id=e.workspace_id, enrolment=e, slot=slot, present=True)
+                                        for i, e in enumerate(enrolments) if i % 2 == 0])
+    return gathering, invited[0]
+
+
 def measure(label: str, fn) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -154,6 +193,18 @@ def main() -> None:
             return f"({len(plan)} e-mails, {sum(len(r.requests) for r in plan):,} request lines)"
         measure("reminder run (send, stamp)", reminders)
         measure("reminder run again the same day (nothing to send)", reminders)
+
+        gathering, invited = build_gathering(workspaces)
+        guest = User.objects.get(email=f"gestion@{invited.slug}.test")
+        guest_client = login(guest, verified=False)
+        print(f"Gathering: {len(GATHERING_CAES)} CAEs × {GATHERING_PER_CAE} participants, "
+              f"{len(GATHERING_WORKSHOPS)} workshops")
+        measure("staff gathering figures per CAE", get(staff_client, reverse("staff:training:session_figures",
+                                                                             args=[gathering.pk])))
+        measure(f"partner's participant list ({GATHERING_PER_CAE} people)",
+                get(guest_client, reverse("training_participants", args=[invited.slug, gathering.pk])))
+        measure(f"partner's badges PDF ({GATHERING_PER_CAE} badges)",
+                get(guest_client, reverse("training_badges", args=[invited.slug, gathering.pk])))
 
 
 if __name__ == "__main__":

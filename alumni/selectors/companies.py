@@ -6,8 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
-from alumni.models import AlumniCompany, RevenueDeclaration
+from alumni.models import AlumniCompany, Founder, RevenueDeclaration
 from backoffice.models import Dossier, Workspace, WorkspaceKind
 from backoffice.models.dossiers import OPEN_STATUSES
 from backoffice.roles import Perm
@@ -71,3 +73,18 @@ def staff_company_list(*, status: str = "", origin: str = "", q: str = "") -> li
 def follow_up_tasks(workspace: Workspace) -> list[Dossier]:
     return list(Dossier.objects.filter(workspace=workspace, kind__in=(FOLLOW_UP_KIND, SERVICE_REQUEST_KIND))
                 .select_related("assignee").order_by("status", "due_date"))
+
+
+def founding_facts(entrepreneur) -> list[tuple[str, str]]:
+    """On the entrepreneur's page in their CAE: "Left to found <company> on <date>" for each
+    alumni company they founded (the exit seen from the CAE's side; the company page shows the
+    other side). Crosses workspaces for the company's name and creation only; one query."""
+    with staff_wide("a CAE sees which alumni company its entrepreneur left to found (name and date only)"):
+        foundings = list(Founder.objects.filter(entrepreneur=entrepreneur)
+                         .select_related("company", "workspace").order_by("created_at"))
+    facts = []
+    for founding in foundings:
+        day = entrepreneur.exit_date or founding.company.creation_date or founding.created_at.date()
+        facts.append((_("Left to found"), _("%(company)s (alumni company), on %(day)s") % {
+            "company": founding.workspace.name, "day": date_format(day, "SHORT_DATE_FORMAT")}))
+    return facts

@@ -201,7 +201,7 @@ def priced_usage_by_month(*, workspace_ids: list[int] | None = None, year: int |
         if line is None:
             continue
         amount = (price_usages(line, quantities.get((t["workspace_id"], t["service"], t["kind"], month), []))
-                  if line.kind in NON_LINEAR else price_amount(line, t["quantity"]))
+                  if line.kind in NON_LINEAR else price_line_amount(line, quantity=t["quantity"]))
         key = (t["workspace_id"], t["service"], month)
         out[key] = out.get(key, Decimal("0.00")) + amount
     return out

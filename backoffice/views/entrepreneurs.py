@@ -22,6 +22,7 @@ from backoffice.forms.records import (
     EntrepreneurForm,
     add_service_errors,
 )
+from backoffice.interface import entrepreneur_facts
 from backoffice.roles import Perm
 from backoffice.selectors.entrepreneurs import entrepreneur_list, require_entrepreneur_workspace
 from backoffice.selectors.lookups import get_entrepreneur
@@ -72,7 +73,8 @@ def entrepreneur_detail(request: HttpRequest, workspace: str, pk: int) -> HttpRe
     actor = request.actor
     require_entrepreneur_workspace(actor)
     entrepreneur = get_entrepreneur(actor, pk)
-    return no_store(render(request, "backoffice/entrepreneur_detail.html", {"entrepreneur": entrepreneur}))
+    return no_store(render(request, "backoffice/entrepreneur_detail.html", {
+        "entrepreneur": entrepreneur, "facts": entrepreneur_facts(entrepreneur)}))
 
 
 def entrepreneur_create_view(request: HttpRequest, workspace: str) -> HttpResponse:

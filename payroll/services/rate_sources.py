@@ -8,7 +8,7 @@ figures kept, decimal commas in prose. It is applied:
 - to the JSON files by ``scripts/rate_sources_fr.py`` (re-run it after merging someone's
   edit of those files: it rewrites what it knows and names any source still in English);
 - to the tables already stored in a database by the data migration
-  ``payroll/migrations/0010_rate_sources_in_french.py`` (`rate_sources_to_french`), which only
+  ``payroll/migrations/0011_rate_sources_in_french.py`` (`rate_sources_to_french`), which only
   replaces a source still equal to its English text, so a source staff edited stays as it is.
 """
 

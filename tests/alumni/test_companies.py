@@ -50,6 +50,15 @@ def test_staff_create_a_company_from_its_founders_records(world):
     assert sorted(m.to[0] for m in mail.outbox) == ["lea@example.test", "tom@example.test"]
     page = client.get(reverse("alumni_company", args=["scop-bois"])).content.decode()
     assert "left the CAE on" in page
+    # The other side: the entrepreneur's page in the origin CAE, as its manager sees it.
+    cae_side = login(world.users["partner_a"])
+    lea_page = cae_side.get(reverse("entrepreneur_detail", args=["cae-a", lea.pk])).content.decode()
+    assert "Left to found" in lea_page and "SCOP Bois (alumni company), on 30/06/2026" in lea_page
+    tom_page = cae_side.get(reverse("entrepreneur_detail", args=["cae-a", tom.pk])).content.decode()
+    assert "SCOP Bois (alumni company), on" in tom_page          # no exit date yet: the founding's date
+    with scopes_disabled():
+        other = EntrepreneurFactory(workspace=world.partner_a, matricule="A-003")
+    assert "Left to found" not in cae_side.get(reverse("entrepreneur_detail", args=["cae-a", other.pk])).content.decode()
 
 
 def test_follow_up_task_shows_in_the_work_queue(world, company):

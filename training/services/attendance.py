@@ -1,6 +1,6 @@
 """Attendance per trainee and half-day (or a signed scan attached to the request's dossier),
-the hours attended that feed the certificate and the claim, and the signatures still missing
-before a claim. A workspace records only its own trainees' attendance."""
+the hours attended that feed the certificate and the claim (claim_from_attendance, the rule
+in training/rules/claim.py), and the signatures still missing before a claim. A workspace records only its own trainees' attendance."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from backoffice.models import Workspace
 from backoffice.services.audit import audit_record
 from training.models import Attendance, Enrolment, FundingRequest, Session, Slot
+from training.rules.claim import Claim, claimable
 
 
 @transaction.atomic
@@ -60,3 +61,17 @@ def missing_signatures(request: FundingRequest) -> list[tuple[Enrolment, Slot]]:
     enrolments = list(request.enrolments.select_related("entrepreneur"))
     recorded = set(Attendance.objects.filter(enrolment__in=enrolments).values_list("enrolment_id", "slot_id"))
     return [(e, s) for e in enrolments for s in slots if (e.pk, s.pk) not in recorded]
+
+
+def claim_from_attendance(request: FundingRequest) -> Claim | None:
+    """What the request may claim given its trainees' recorded attendance
+    (training/rules/claim.py), or None when no attendance is recorded at all (the signed
+    sheets were attached as a scan instead: nothing to prorate from)."""
+    slots = list(request.session.slots.all())
+    enrolments = list(request.enrolments.all())
+    if not Attendance.objects.filter(enrolment__in=enrolments, slot__in=slots).exists():
+        return None
+    attended = hours_attended(enrolments, slots)
+    return claimable(pedagogical=request.cost_pedagogical, salary=request.cost_salary, travel=request.cost_travel,
+                     hours_planned=sum((s.hours for s in slots), Decimal("0")),
+                     attended=[attended[e.pk] for e in enrolments], approved=request.amount_approved)

@@ -17,13 +17,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from backoffice.models import DossierStatus, Service, Workspace
+from backoffice.pdf import fr_number
 from backoffice.selectors.users import host_staff_users
 from backoffice.services.audit import audit_record
 from backoffice.services.dossiers import dossier_open, dossier_set_due_date, dossier_set_status
 from backoffice.services.usage import usage_record
+from backoffice.templatetags.money import format_money
 from training.models import Enrolment, FundingRequest, FundingRequestEvent, Opco, RequestState, Session
 from training.rules import deadlines, lifecycle
-from training.services.attendance import missing_signatures
+from training.services.attendance import claim_from_attendance, missing_signatures
 
 ZERO = Decimal("0")
 DOSSIER_KIND = "funding_request"
@@ -122,7 +124,9 @@ def funding_request_move(*, actor, request: FundingRequest, to_state: str, note:
     - approved: the approved amount (defaults to the amount asked); partly approved: an
       approved amount below the amount asked;
     - attendance complete: every trainee × half-day recorded, or a note (signed scan attached);
-    - claim sent: the amount claimed (defaults to the approved amount); paid: the amount paid;
+    - claim sent: the amount claimed, at most what the hours attended justify
+      (training/rules/claim.py, the default) and the approved amount; with no attendance
+      recorded (signed sheets attached as a scan), the approved amount; paid: the amount paid;
     - cancelled: a reason.
     """
     request = (FundingRequest.objects.select_for_update(of=("self",))  # body and OPCO are nullable joins
@@ -166,9 +170,17 @@ def funding_request_move(*, actor, request: FundingRequest, to_state: str, note:
             raise ValidationError({"note": [_("%(n)d attendance marks are missing: record them, or say in the note "
                                               "that the signed sheets are attached as a scan.") % {"n": len(missing)}]})
     elif to_state == lifecycle.CLAIM_SENT:
-        claimed = _money(request.amount_approved if amount is None else amount, "amount", _("The amount claimed"))
+        justified = claim_from_attendance(request)  # None: attendance attached as a scan, not recorded
+        default = justified.amount if justified is not None else request.amount_approved
+        claimed = _money(default if amount is None else amount, "amount", _("The amount claimed"))
         if request.amount_approved is not None and claimed > request.amount_approved:
             raise ValidationError({"amount": [_("The claim cannot exceed the approved amount.")]})
+        if justified is not None and claimed > justified.amount:
+            raise ValidationError({"amount": [_(
+                "The hours attended justify at most %(amount)s (%(attended)s trainee-hours of %(planned)s "
+                "planned): the claim cannot exceed it.") % {
+                "amount": format_money(justified.amount), "attended": fr_number(justified.hours_attended),
+                "planned": fr_number(justified.trainee_hours_planned)}]})
         request.amount_claimed = claimed
         changes["amount_claimed"] = str(claimed)
     elif to_state == lifecycle.PAID:

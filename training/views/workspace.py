@@ -30,7 +30,7 @@ from training.selectors.training import (
     require_training,
     session_list_for,
 )
-from training.services.attendance import hours_attended, missing_signatures
+from training.services.attendance import claim_from_attendance, hours_attended, missing_signatures
 from training.services.enrolments import enrolment_create
 from training.services.funding import funding_request_move, funding_request_open
 from training.services.gatherings import waiting_message
@@ -116,6 +116,10 @@ def requests(request: HttpRequest, workspace: str) -> HttpResponse:
     return render(request, "training/requests.html", {"page": page, "state": state, "states": RequestState.choices})
 
 
+# Where the claim's amount matters: from the end of the course to the payment.
+CLAIM_STAGES = (lifecycle.DONE, lifecycle.ATTENDANCE_COMPLETE, lifecycle.CLAIM_SENT, lifecycle.PAID)
+
+
 def _moves_for(actor, funding) -> list[str]:
     moves = lifecycle.next_states(funding.state)
     if actor.has(Perm.TRAINING_MANAGE):
@@ -134,6 +138,7 @@ def _request_page(request, actor, funding, *, form=None, status=200):
         "funding": funding, "events": list(funding.events.all()),
         "enrolments": [(e, attended[e.pk]) for e in enrolments],
         "missing": missing_signatures(funding) if funding.state in lifecycle.OPEN else [],
+        "claim": claim_from_attendance(funding) if funding.state in CLAIM_STAGES else None,
         "documents": list(documents_of(actor, funding)),
         "move_form": form or (MoveForm(states=moves, allow_override=actor.has(Perm.TRAINING_MANAGE)) if moves else None),
         "today": timezone.localdate(),

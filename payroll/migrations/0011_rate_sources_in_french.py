@@ -16,5 +16,5 @@ def to_french(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("payroll", "0009_risk_rates")]
+    dependencies = [("payroll", "0010_dsn_contact_and_payment")]
     operations = [migrations.RunPython(to_french, migrations.RunPython.noop)]
