@@ -32,6 +32,10 @@ SETTINGS = {
 }
 
 
+# A made-up SIRET with a valid key (demo only): the URSSAF the demo CAEs pay.
+DEMO_URSSAF_SIRET = "79432733800172"
+
+
 def _csv(people: list[Entrepreneur], month: datetime.date, *, variable: Decimal | None = None,
          leaver: Entrepreneur | None = None) -> bytes:
     header = ("matricule;nom;prenom;nir;statut;heures;salaire_brut;primes;frais_rembourses;chiffre_affaires_ht;"
@@ -68,7 +72,10 @@ def seed(stdout) -> None:
             settings, _ = PayrollSettings.objects.update_or_create(workspace=workspace, defaults={
                 "siret": workspace.siret, "naf_code": naf, "urssaf_number": "117000001234", "at_mp_rate": at_mp,
                 "paid_leave_fund": leave_fund, "collective_agreement": "Convention collective des CAE (démo)",
-                "pension_funds": "AGIRC-ARRCO (démo)", "payment_day": 28})
+                "pension_funds": "AGIRC-ARRCO (démo)", "payment_day": 28,
+                "dsn_contact_name": "Service paie (démo)", "dsn_contact_email": "paie@example.org",
+                "dsn_contact_phone": "0472000000", "urssaf_siret": DEMO_URSSAF_SIRET,
+                "debit_iban": "FR7630006000011234567890189", "debit_bic": "AGRIFRPPXXX"})
             for threshold, rate in brackets:
                 ContributionBracket.objects.update_or_create(workspace=workspace, settings=settings, threshold=threshold,
                                                              defaults={"rate": rate})

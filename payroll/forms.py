@@ -18,6 +18,7 @@ from payroll.models.employment import ContractType, PayStatus
 from payroll.models.settings import ContributionBase, RiskRate, SchemeKind
 from payroll.selectors.rates import rate_table_list
 from payroll.services.simulation import MODES
+from payroll.ui import param_label
 
 SPACES = ("\u00a0", "\u202f", " ")
 
@@ -160,6 +161,14 @@ class PayrollSettingsForm(forms.Form):
     payment_day = forms.IntegerField(label=_("Payment day of the month"), min_value=1, max_value=31, initial=28)
     pension_funds = forms.CharField(label=_("Pension funds"), max_length=200, required=False,
                                     help_text=_("Shown on the payslip (e.g. the AGIRC-ARRCO institution)."))
+    dsn_contact_name = forms.CharField(label=_("DSN contact: name"), max_length=80, required=False,
+                                       help_text=_("Whom the social bodies call about a declaration."))
+    dsn_contact_email = forms.EmailField(label=_("DSN contact: e-mail"), required=False)
+    dsn_contact_phone = forms.CharField(label=_("DSN contact: phone"), max_length=20, required=False)
+    urssaf_siret = forms.CharField(label=_("URSSAF SIRET"), max_length=20, required=False,
+                                   help_text=_("The SIRET of the URSSAF the contributions are paid to."))
+    debit_iban = forms.CharField(label=_("IBAN debited by the URSSAF"), max_length=42, required=False)
+    debit_bic = forms.CharField(label=_("BIC of that account"), max_length=11, required=False)
     contribution_base = forms.ChoiceField(label=_("CAE contribution on"), choices=ContributionBase.choices)
     contribution_waiver_months = forms.IntegerField(
         label=_("Contribution waived for the first months"), min_value=0, max_value=120, initial=0,
@@ -169,7 +178,8 @@ class PayrollSettingsForm(forms.Form):
         data = dict(self.cleaned_data)
         if data.get("mobility_rate") is None:
             data["mobility_rate"] = Decimal("0")
-        for name in ("collective_agreement", "idcc", "pension_funds"):
+        for name in ("collective_agreement", "idcc", "pension_funds", "dsn_contact_name", "dsn_contact_email",
+                     "dsn_contact_phone", "urssaf_siret", "debit_iban", "debit_bic"):
             data[name] = data.get(name) or ""
         return data
 
@@ -277,11 +287,12 @@ class RateTableForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.param_names = list(params or {})
         for name in self.param_names:
-            self.fields[f"value_{name}"] = FrenchDecimalField(label=name, max_digits=14, decimal_places=6)
+            self.fields[f"value_{name}"] = FrenchDecimalField(label=param_label(name), max_digits=14, decimal_places=6)
             self.fields[f"source_{name}"] = forms.CharField(label=_("Source"), max_length=300, required=False)
 
     def param_rows(self):
-        return [(name, self[f"value_{name}"], self[f"source_{name}"]) for name in self.param_names]
+        return [(name, self.fields[f"value_{name}"].label, self[f"value_{name}"], self[f"source_{name}"])
+                for name in self.param_names]
 
     def cleaned_params(self) -> dict:
         return {name: {"value": self.cleaned_data[f"value_{name}"], "source": self.cleaned_data[f"source_{name}"]}

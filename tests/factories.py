@@ -158,6 +158,12 @@ class PayrollSettingsFactory(factory.django.DjangoModelFactory):
     at_mp_rate = Decimal("1.30")
     pension_funds = "Institution de retraite complémentaire AGIRC-ARRCO"
     payment_day = 28
+    dsn_contact_name = "Service paie"
+    dsn_contact_email = "paie@example.org"
+    dsn_contact_phone = "0472000000"
+    urssaf_siret = make_siret(make_siren(79432733), 17)
+    debit_iban = "FR7630006000011234567890189"
+    debit_bic = "AGRIFRPPXXX"
 
 
 class PayrollBracketFactory(factory.django.DjangoModelFactory):

@@ -43,10 +43,36 @@ Blocks written (in this order):
   .012 hours (base salary, when pay follows hours), .013 amount;
   S21.G00.78 Base assujettie: .001 code (02 capped gross, 03 uncapped gross, 04 CSG base,
   07 unemployment-insurance base), .002/.003 period, .004 amount; under each base its
-  S21.G00.81 Cotisation individuelle: .001 code (075 health insurance, 076 old-age insurance,
-  040 unemployment insurance, 018 réduction générale), .003 base, .004 amount (employee +
-  employer; negative for a reduction). Other contributions are declared in aggregate by the
-  filing tool (S21.G00.22/.23 are not produced here).
+  S21.G00.81 Cotisation individuelle: .001 code, .003 base, .004 amount (employee + employer;
+  negative for a reduction): 075 maladie, 076 vieillesse (capped and uncapped), 074 allocations
+  familiales, 040 chômage, 048 AGS, 072 CSG (deductible and not: one code), 079 CRDS, 131
+  AGIRC-ARRCO tranche 1 with 142 its employer part (control SIG-18), 018 and 106 réduction
+  générale. Not declared individually yet, their codes to be confirmed in the cahier technique:
+  AGIRC-ARRCO tranche 2, CEG, CET, APEC, CSA, FNAL, dialogue social, formation, taxe
+  d'apprentissage, versement mobilité, forfait social, PEEC.
+- S10.G00.02 Contact of the sender (after S10.G00.01, control CST-02): .002 name, .004 e-mail,
+  .005 phone (ten digits).
+- S21.G00.20 Versement organisme de protection sociale, S21.G00.22 Bordereau de cotisation due
+  and its S21.G00.23 Cotisations agrégées, for the URSSAF only, between the establishment and the
+  first individual: .20 .001 the URSSAF's SIRET, .003 BIC, .004 IBAN, .005 amount paid,
+  .006/.007 period, .010 payment mode (05 SEPA direct debit, the URSSAF's only one);
+  .22 .001 SIRET, .003/.004 period, .005 amount due (equal to .20.005); .23 one line per CTP
+  (code type de personnel): .001 CTP, .002 base qualifier (920 total, 921 capped), .003 rate
+  (AT only), .004 base, .005 amount (deductions only). CTPs written: 100 régime général
+  (total and capped), 260 CSG-CRDS, 332 FNAL under 50 / 236 from 50, 772 chômage, 937 AGS,
+  668 réduction générale (its URSSAF part, positive). Amounts of the bordereau are rounded to
+  the euro (URSSAF DSN guide) and written with two decimals. Not aggregated here yet (the
+  filing tool or the officer adds them): CSA, dialogue social, formation, taxe d'apprentissage,
+  versement mobilité (needs the commune's INSEE code), forfait social, and the 2026 split of
+  maladie/famille into their base and complement CTPs (635, 430).
+- per employee, besides the blocks above: S21.G00.71 Retraite complémentaire right after the
+  contract (.002 RETA = AGIRC-ARRCO); S21.G00.50.007 withholding-rate type (01 rate from the
+  DGFiP, 13 non-personalised metropolitan grid); S21.G00.51 types 001, 002, 003 (salaire
+  rétabli) and 010; S21.G00.53 Activité under the 002 remuneration when pay follows hours
+  (.001 01 paid work, .002 hours, .003 10 hours); S21.G00.58 .003 03 montant net social and
+  .004 its amount; S21.G00.79 Composant de base assujettie type 01 (.004 the monthly SMIC
+  used) under the uncapped base, before the réduction générale codes 018 (URSSAF part) and
+  106 (AGIRC-ARRCO part: the reduction × 6.01 % / T, D241-7 and L241-13 CSS), control CCH-17.
 - S90.G00.90 Total: .001 number of rubrics (lines) in the file, .002 number of declarations.
 
 Values are sanitised (`dsn_value`): no double quote, comma or line break inside a value,
@@ -65,7 +91,7 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -86,54 +112,91 @@ NORM_VERSIONS: dict[int, str] = {
 FULL_TIME_HOURS = Decimal("151.67")
 
 BLOCK_ORDER = (
-    "S10.G00.00", "S10.G00.01", "S20.G00.05", "S21.G00.06", "S21.G00.11", "S21.G00.30", "S21.G00.40",
-    "S21.G00.50", "S21.G00.51", "S21.G00.78", "S21.G00.81", "S90.G00.90",
+    "S10.G00.00", "S10.G00.01", "S10.G00.02", "S20.G00.05", "S21.G00.06", "S21.G00.11", "S21.G00.20", "S21.G00.22",
+    "S21.G00.23", "S21.G00.30", "S21.G00.40", "S21.G00.71", "S21.G00.50", "S21.G00.51", "S21.G00.53", "S21.G00.58",
+    "S21.G00.78", "S21.G00.79", "S21.G00.81", "S90.G00.90",
 )
 # Which block may follow which (the individual group S21.G00.30 … repeats).
 NEXT_BLOCKS: dict[str | None, set[str]] = {
     None: {"S10.G00.00"},
     "S10.G00.00": {"S10.G00.01"},
-    "S10.G00.01": {"S20.G00.05"},
+    "S10.G00.01": {"S10.G00.02"},
+    "S10.G00.02": {"S20.G00.05"},
     "S20.G00.05": {"S21.G00.06"},
     "S21.G00.06": {"S21.G00.11"},
-    "S21.G00.11": {"S21.G00.30", "S90.G00.90"},
+    "S21.G00.11": {"S21.G00.20", "S21.G00.22", "S21.G00.30", "S90.G00.90"},
+    "S21.G00.20": {"S21.G00.22"},
+    "S21.G00.22": {"S21.G00.23"},
+    "S21.G00.23": {"S21.G00.23", "S21.G00.30", "S90.G00.90"},
     "S21.G00.30": {"S21.G00.40"},
-    "S21.G00.40": {"S21.G00.50"},
+    "S21.G00.40": {"S21.G00.71"},
+    "S21.G00.71": {"S21.G00.50"},
     "S21.G00.50": {"S21.G00.51"},
-    "S21.G00.51": {"S21.G00.51", "S21.G00.78", "S21.G00.30", "S90.G00.90"},
-    "S21.G00.78": {"S21.G00.78", "S21.G00.81", "S21.G00.30", "S90.G00.90"},
+    "S21.G00.51": {"S21.G00.51", "S21.G00.53", "S21.G00.58", "S21.G00.78", "S21.G00.30", "S90.G00.90"},
+    "S21.G00.53": {"S21.G00.51", "S21.G00.58", "S21.G00.78", "S21.G00.30", "S90.G00.90"},
+    "S21.G00.58": {"S21.G00.78", "S21.G00.30", "S90.G00.90"},
+    "S21.G00.78": {"S21.G00.78", "S21.G00.79", "S21.G00.81", "S21.G00.30", "S90.G00.90"},
+    "S21.G00.79": {"S21.G00.81"},
     "S21.G00.81": {"S21.G00.81", "S21.G00.78", "S21.G00.30", "S90.G00.90"},
     "S90.G00.90": set(),
 }
 MANDATORY: dict[str, set[str]] = {
     "S10.G00.00": {"001", "002", "003", "005", "006", "008"},
     "S10.G00.01": {"001", "002", "003"},
+    "S10.G00.02": {"002", "004", "005"},
+    "S21.G00.20": {"001", "003", "004", "005", "006", "007", "010"},
+    "S21.G00.22": {"001", "003", "004", "005"},
+    "S21.G00.23": {"001", "002"},
+    "S21.G00.53": {"001", "002", "003"},
+    "S21.G00.58": {"003", "004"},
+    "S21.G00.71": {"002"},
+    "S21.G00.79": {"001", "004"},
     "S20.G00.05": {"001", "002", "003", "004", "005", "007", "010"},
     "S21.G00.06": {"001", "002", "003"},
     "S21.G00.11": {"001", "002", "022"},
     "S21.G00.30": {"001", "002", "004", "005", "006"},
     "S21.G00.40": {"001", "002", "003", "007", "009", "011", "014", "018", "020"},
-    "S21.G00.50": {"001", "002", "003", "004", "006", "009"},
+    "S21.G00.50": {"001", "002", "003", "004", "006", "007", "009"},
     "S21.G00.51": {"001", "002", "010", "011", "013"},
     "S21.G00.78": {"001", "002", "003", "004"},
     "S21.G00.81": {"001", "004"},
     "S90.G00.90": {"001", "002"},
 }
 AMOUNT_RUBRICS = {
-    "S21.G00.50.002", "S21.G00.50.004", "S21.G00.50.009", "S21.G00.51.013", "S21.G00.78.004",
-    "S21.G00.81.003", "S21.G00.81.004",
+    "S21.G00.20.005", "S21.G00.22.005", "S21.G00.23.003", "S21.G00.23.004", "S21.G00.23.005",
+    "S21.G00.50.002", "S21.G00.50.004", "S21.G00.50.009", "S21.G00.51.013", "S21.G00.53.002", "S21.G00.58.004",
+    "S21.G00.78.004", "S21.G00.79.004", "S21.G00.81.003", "S21.G00.81.004",
 }
 DATE_RUBRICS = {
-    "S20.G00.05.005", "S20.G00.05.007", "S21.G00.30.006", "S21.G00.40.001", "S21.G00.50.001",
-    "S21.G00.51.001", "S21.G00.51.002", "S21.G00.78.002", "S21.G00.78.003",
+    "S20.G00.05.005", "S20.G00.05.007", "S21.G00.20.006", "S21.G00.20.007", "S21.G00.22.003", "S21.G00.22.004",
+    "S21.G00.30.006", "S21.G00.40.001", "S21.G00.50.001", "S21.G00.51.001", "S21.G00.51.002", "S21.G00.78.002",
+    "S21.G00.78.003",
 }
+# Bordereau amounts are whole euros (URSSAF DSN guide), written with two decimals.
+EURO_RUBRICS = {"S21.G00.20.005", "S21.G00.22.005", "S21.G00.23.004", "S21.G00.23.005"}
 # Individual contributions declared (S21.G00.81.001), by payslip line code and the base they sit under.
 CONTRIBUTION_CODES: dict[str, tuple[str, str]] = {
     "maladie": ("03", "075"),                  # assurance maladie, on uncapped gross
+    "maladie_reduit": ("03", "075"),
     "vieillesse_plafonnee": ("02", "076"),     # assurance vieillesse, on capped gross
     "vieillesse_deplafonnee": ("03", "076"),   # assurance vieillesse, on uncapped gross
+    "famille": ("03", "074"),                  # allocations familiales
+    "famille_reduit": ("03", "074"),
     "chomage": ("07", "040"),                  # assurance chômage, up to 4 ceilings
-    "reduction_generale": ("03", "018"),       # réduction générale des cotisations patronales
+    "ags": ("07", "048"),                      # AGS (garantie des salaires)
+    "csg_deductible": ("04", "072"),           # CSG on pay, deductible and not: one code
+    "csg_non_deductible": ("04", "072"),
+    "crds": ("04", "079"),                     # CRDS
+    "agirc_arrco_t1": ("03", "131"),           # AGIRC-ARRCO tranche 1 (142: its employer part)
+}
+RG_URSSAF_CODE, RG_RETIREMENT_CODE, AGIRC_T1_EMPLOYER_CODE = "018", "106", "142"
+# The URSSAF's lines (what S21.G00.20/.22 pay): every contribution it collects, by payslip line.
+URSSAF_LINES = {
+    "maladie", "maladie_reduit", "maladie_alsace_moselle", "at_mp", "vieillesse_plafonnee", "vieillesse_deplafonnee",
+    "famille", "famille_reduit", "chomage", "ags", "fnal", "fnal_50_plus", "csa", "dialogue_social",
+    "formation_professionnelle", "formation_professionnelle_11_plus", "taxe_apprentissage",
+    "taxe_apprentissage_solde", "taxe_apprentissage_alsace_moselle", "cpf_cdd", "versement_mobilite",
+    "forfait_social", "csg_deductible", "csg_non_deductible", "crds",
 }
 BASE_ORDER = ("02", "03", "04", "07")
 
@@ -154,13 +217,23 @@ CODE_LISTS: dict[str, set[str]] = {
     "S21.G00.40.014": {"10", "20", "99"},  # working-time arrangement
     "S21.G00.40.018": {"200"},
     "S21.G00.40.020": {"200"},
-    "S21.G00.51.011": {"001", "002", "010"},
+    "S21.G00.51.011": {"001", "002", "003", "010"},
     "S21.G00.78.001": {"02", "03", "04", "07"},
-    "S21.G00.81.001": {"018", "040", "075", "076"},
+    "S21.G00.81.001": {"018", "040", "048", "072", "074", "075", "076", "079", "106", "131", "142"},
+    "S21.G00.20.010": {"05"},  # SEPA direct debit
+    "S21.G00.23.001": {"100", "236", "260", "332", "668", "772", "937"},  # CTP
+    "S21.G00.23.002": {"920", "921"},  # total / capped base
+    "S21.G00.50.007": {"01", "13"},  # rate from the DGFiP / non-personalised metropolitan grid
+    "S21.G00.53.001": {"01"},  # paid work
+    "S21.G00.53.003": {"10"},  # hours
+    "S21.G00.58.003": {"03"},  # montant net social
+    "S21.G00.71.002": {"RETA"},  # AGIRC-ARRCO
+    "S21.G00.79.001": {"01"},  # monthly SMIC used by the réduction générale
 }
 # Blocks present exactly once in a file, and once per employee (after each S21.G00.30).
-ONCE_PER_FILE = ("S10.G00.00", "S10.G00.01", "S20.G00.05", "S21.G00.06", "S21.G00.11", "S90.G00.90")
-ONCE_PER_EMPLOYEE = ("S21.G00.40", "S21.G00.50")
+ONCE_PER_FILE = ("S10.G00.00", "S10.G00.01", "S10.G00.02", "S20.G00.05", "S21.G00.06", "S21.G00.11",
+                 "S21.G00.20", "S21.G00.22", "S90.G00.90")
+ONCE_PER_EMPLOYEE = ("S21.G00.40", "S21.G00.71", "S21.G00.50", "S21.G00.58")
 _AMOUNT = re.compile(r"^-?\d+\.\d{2}$")
 _DATE = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
 _NIR13 = re.compile(r"^[1-478]\d{4}(\d{2}|2A|2B)\d{6}$")
@@ -236,7 +309,32 @@ class DsnEmployee:
     net_paid: Decimal  # montant net versé (S21.G00.50.004), see the module docstring
     pas_rate: Decimal
     pas_amount: Decimal
-    contributions: dict[str, Decimal]  # payslip line code → employee + employer amount
+    # The payslip's lines: (line code, base, employee amount, employer amount).
+    lines: list[tuple[str, Decimal | None, Decimal, Decimal]]
+    net_social: Decimal = Decimal(0)  # S21.G00.58 type 03
+    pas_from_grid: bool = False  # S21.G00.50.007: 13 (grid) instead of 01 (DGFiP rate)
+    reduction: Decimal = Decimal(0)  # réduction générale of the month (positive), regularisation included
+    rg_smic: Decimal | None = None  # the monthly SMIC the reduction used (S21.G00.79 type 01)
+    rg_retirement_share: Decimal = Decimal(0)  # the AGIRC-ARRCO part of the reduction (code 106): 6.01 % / T
+
+    def contributions(self) -> dict[str, Decimal]:
+        """Payslip line code → employee + employer amount, for the lines declared individually."""
+        out: dict[str, Decimal] = {}
+        for code, _base, employee, employer in self.lines:
+            if code in CONTRIBUTION_CODES:
+                out[code] = out.get(code, Decimal(0)) + employee + employer
+        return out
+
+    def urssaf_due(self) -> Decimal:
+        """What this payslip owes the URSSAF: its lines, less the reduction's URSSAF part."""
+        total = sum((employee + employer for code, _b, employee, employer in self.lines if code in URSSAF_LINES),
+                    Decimal(0))
+        return total - self.rg_split()[0]
+
+    def rg_split(self) -> tuple[Decimal, Decimal]:
+        """(URSSAF part 018, AGIRC-ARRCO part 106) of the réduction générale, adding up to it."""
+        retirement = (self.reduction * self.rg_retirement_share).quantize(Decimal("0.01"))
+        return self.reduction - retirement, retirement
 
 
 @dataclass
@@ -250,6 +348,14 @@ class DsnEmployer:
     naf: str
     idcc: str
     headcount: int = 0  # contracts running on the month's last day (S21.G00.11.008)
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    urssaf_siret: str = ""  # the URSSAF the contributions are paid to (S21.G00.20/.22)
+    debit_iban: str = ""
+    debit_bic: str = ""
+    at_mp_rate: Decimal | None = None  # the AT/MP rate of the CTP 100 line, when all share one
+    headcount_50_plus: bool = False  # FNAL: CTP 236 on all pay instead of 332 on capped pay
 
 
 class _Writer:
@@ -279,6 +385,13 @@ def dsn_build(*, employer: DsnEmployer, employees: list[DsnEmployee], period: da
         if person.birth_date is None:
             problems.append(_("%(matricule)s %(name)s: the birth date is missing; give it in the entrepreneur's record "
                               "or in the monthly file (column date_naissance).") % who)
+    missing = [label for label, value in (
+        (_("the DSN contact's name"), employer.contact_name), (_("the DSN contact's e-mail"), employer.contact_email),
+        (_("the DSN contact's phone"), employer.contact_phone), (_("the URSSAF's SIRET"), employer.urssaf_siret),
+        (_("the IBAN debited by the URSSAF"), employer.debit_iban), (_("its BIC"), employer.debit_bic)) if not value]
+    if missing:
+        problems.append(_("The payroll settings lack %(what)s: the declaration needs them (contact S10.G00.02, "
+                          "payment S21.G00.20).") % {"what": ", ".join(missing)})
     if problems:
         raise DsnBuildError(problems)
     version = norm_version(period)
@@ -298,6 +411,9 @@ def dsn_build(*, employer: DsnEmployer, employees: list[DsnEmployee], period: da
     w.add("S10.G00.01.004", employer.address)
     w.add("S10.G00.01.005", employer.postal_code)
     w.add("S10.G00.01.006", employer.city)
+    w.add("S10.G00.02.002", employer.contact_name)
+    w.add("S10.G00.02.004", employer.contact_email)
+    w.add("S10.G00.02.005", employer.contact_phone)
     w.add("S20.G00.05.001", "01")
     w.add("S20.G00.05.002", "01" if order_number == 1 else "03")
     w.add("S20.G00.05.003", "11")
@@ -318,66 +434,155 @@ def dsn_build(*, employer: DsnEmployer, employees: list[DsnEmployee], period: da
     w.add("S21.G00.11.005", employer.city)
     w.add("S21.G00.11.008", str(employer.headcount))
     w.add("S21.G00.11.022", employer.idcc or "9999")
+    people = _Writer()
+    totals = {"02": Decimal(0), "03": Decimal(0), "04": Decimal(0), "07": Decimal(0)}
+    due, rg_urssaf = Decimal(0), Decimal(0)
     for person in employees:
-        nir = person.nir.replace(" ", "").upper()
-        contract_number = dsn_value(person.matricule)[:20] or "1"
-        w.add("S21.G00.30.001", nir[:13])
-        w.add("S21.G00.30.002", person.last_name.upper())
-        w.add("S21.G00.30.004", person.first_name)
-        w.add("S21.G00.30.005", "01" if nir[0] in "137" else "02")
-        w.add("S21.G00.30.006", dsn_date(person.birth_date))
-        w.add("S21.G00.30.019", person.matricule)
-        cadre = person.status == "cadre"
-        w.add("S21.G00.40.001", dsn_date(person.contract_start))
-        w.add("S21.G00.40.002", "04" if cadre else "06")
-        w.add("S21.G00.40.003", "01" if cadre else "04")
-        w.add("S21.G00.40.006", person.job_title)
-        w.add("S21.G00.40.007", "01")
-        w.add("S21.G00.40.009", contract_number)
-        if person.hours is None:
-            w.add("S21.G00.40.011", "99")
-            w.add("S21.G00.40.014", "99")
-        else:
-            w.add("S21.G00.40.011", "10")
-            w.add("S21.G00.40.012", dsn_amount(FULL_TIME_HOURS))
-            w.add("S21.G00.40.013", dsn_amount(person.hours))
-            w.add("S21.G00.40.014", "10" if person.hours >= FULL_TIME_HOURS else "20")
-        w.add("S21.G00.40.017", employer.idcc or "9999")
-        w.add("S21.G00.40.018", "200")
-        w.add("S21.G00.40.020", "200")
-        w.add("S21.G00.50.001", dsn_date(payment_day))
-        w.add("S21.G00.50.002", dsn_amount(person.taxable_net))
-        w.add("S21.G00.50.003", "1")
-        w.add("S21.G00.50.004", dsn_amount(person.net_paid))
-        w.add("S21.G00.50.006", dsn_amount(person.pas_rate))
-        w.add("S21.G00.50.009", dsn_amount(person.pas_amount))
-        for type_code, amount, hours in (("001", person.gross, None), ("002", person.unemployment_base, None),
-                                         ("010", person.gross, person.hours)):
-            w.add("S21.G00.51.001", dsn_date(period))
-            w.add("S21.G00.51.002", dsn_date(end))
-            w.add("S21.G00.51.010", contract_number)
-            w.add("S21.G00.51.011", type_code)
-            if hours is not None:
-                w.add("S21.G00.51.012", dsn_amount(hours))
-            w.add("S21.G00.51.013", dsn_amount(amount))
         bases = {"02": person.capped_gross, "03": person.gross, "04": person.csg_base, "07": person.unemployment_base}
-        for base_code in BASE_ORDER:
-            if not bases[base_code]:
-                continue
-            w.add("S21.G00.78.001", base_code)
-            w.add("S21.G00.78.002", dsn_date(period))
-            w.add("S21.G00.78.003", dsn_date(end))
-            w.add("S21.G00.78.004", dsn_amount(bases[base_code]))
-            for line_code, (under, contribution_code) in CONTRIBUTION_CODES.items():
-                if under != base_code or line_code not in person.contributions:
-                    continue
-                w.add("S21.G00.81.001", contribution_code)
-                w.add("S21.G00.81.003", dsn_amount(bases[base_code]))
-                w.add("S21.G00.81.004", dsn_amount(person.contributions[line_code]))
+        for code in totals:
+            totals[code] += bases[code]
+        due += person.urssaf_due()
+        rg_urssaf += person.rg_split()[0]
+        _write_person(people, person, employer=employer, period=period, end=end, payment_day=payment_day, bases=bases)
+    _write_bordereau(w, employer=employer, period=period, end=end, totals=totals, due=due, rg_urssaf=rg_urssaf)
+    w.lines += people.lines
     total_lines = len(w.lines) + 2
     w.add("S90.G00.90.001", str(total_lines))
     w.add("S90.G00.90.002", "1")
     return "\r\n".join(w.lines) + "\r\n"
+
+
+def _euros(amount: Decimal) -> str:
+    return dsn_amount(Decimal(amount).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _write_bordereau(w: _Writer, *, employer: DsnEmployer, period: datetime.date, end: datetime.date,
+                     totals: dict[str, Decimal], due: Decimal, rg_urssaf: Decimal) -> None:
+    """S21.G00.20, .22 and .23 for the URSSAF (see the module docstring)."""
+    w.add("S21.G00.20.001", employer.urssaf_siret)
+    w.add("S21.G00.20.003", employer.debit_bic)
+    w.add("S21.G00.20.004", employer.debit_iban)
+    w.add("S21.G00.20.005", _euros(due))
+    w.add("S21.G00.20.006", dsn_date(period))
+    w.add("S21.G00.20.007", dsn_date(end))
+    w.add("S21.G00.20.010", "05")
+    w.add("S21.G00.22.001", employer.urssaf_siret)
+    w.add("S21.G00.22.003", dsn_date(period))
+    w.add("S21.G00.22.004", dsn_date(end))
+    w.add("S21.G00.22.005", _euros(due))
+    fnal = ("236", "920", "03") if employer.headcount_50_plus else ("332", "921", "02")
+    for ctp, qualifier, base in (("100", "920", "03"), ("100", "921", "02"), ("260", "920", "04"), fnal,
+                                 ("772", "920", "07"), ("937", "920", "07")):
+        if not totals[base]:
+            continue
+        w.add("S21.G00.23.001", ctp)
+        w.add("S21.G00.23.002", qualifier)
+        if (ctp, qualifier) == ("100", "920") and employer.at_mp_rate is not None:
+            w.add("S21.G00.23.003", dsn_amount(employer.at_mp_rate))
+        w.add("S21.G00.23.004", _euros(totals[base]))
+    if rg_urssaf:
+        w.add("S21.G00.23.001", "668")
+        w.add("S21.G00.23.002", "921")
+        w.add("S21.G00.23.005", _euros(rg_urssaf))
+
+
+def _write_person(w: _Writer, person: DsnEmployee, *, employer: DsnEmployer, period: datetime.date,
+                  end: datetime.date, payment_day: datetime.date, bases: dict[str, Decimal]) -> None:
+    nir = person.nir.replace(" ", "").upper()
+    contract_number = dsn_value(person.matricule)[:20] or "1"
+    w.add("S21.G00.30.001", nir[:13])
+    w.add("S21.G00.30.002", person.last_name.upper())
+    w.add("S21.G00.30.004", person.first_name)
+    w.add("S21.G00.30.005", "01" if nir[0] in "137" else "02")
+    w.add("S21.G00.30.006", dsn_date(person.birth_date))
+    w.add("S21.G00.30.019", person.matricule)
+    cadre = person.status == "cadre"
+    w.add("S21.G00.40.001", dsn_date(person.contract_start))
+    w.add("S21.G00.40.002", "04" if cadre else "06")
+    w.add("S21.G00.40.003", "01" if cadre else "04")
+    w.add("S21.G00.40.006", person.job_title)
+    w.add("S21.G00.40.007", "01")
+    w.add("S21.G00.40.009", contract_number)
+    if person.hours is None:
+        w.add("S21.G00.40.011", "99")
+        w.add("S21.G00.40.014", "99")
+    else:
+        w.add("S21.G00.40.011", "10")
+        w.add("S21.G00.40.012", dsn_amount(FULL_TIME_HOURS))
+        w.add("S21.G00.40.013", dsn_amount(person.hours))
+        w.add("S21.G00.40.014", "10" if person.hours >= FULL_TIME_HOURS else "20")
+    w.add("S21.G00.40.017", employer.idcc or "9999")
+    w.add("S21.G00.40.018", "200")
+    w.add("S21.G00.40.020", "200")
+    w.add("S21.G00.71.002", "RETA")
+    w.add("S21.G00.50.001", dsn_date(payment_day))
+    w.add("S21.G00.50.002", dsn_amount(person.taxable_net))
+    w.add("S21.G00.50.003", "1")
+    w.add("S21.G00.50.004", dsn_amount(person.net_paid))
+    w.add("S21.G00.50.006", dsn_amount(person.pas_rate))
+    w.add("S21.G00.50.007", "13" if person.pas_from_grid else "01")
+    w.add("S21.G00.50.009", dsn_amount(person.pas_amount))
+    for type_code, amount, hours in (("001", person.gross, None), ("002", person.unemployment_base, None),
+                                     ("003", person.gross, None), ("010", person.gross, person.hours)):
+        w.add("S21.G00.51.001", dsn_date(period))
+        w.add("S21.G00.51.002", dsn_date(end))
+        w.add("S21.G00.51.010", contract_number)
+        w.add("S21.G00.51.011", type_code)
+        if hours is not None:
+            w.add("S21.G00.51.012", dsn_amount(hours))
+        w.add("S21.G00.51.013", dsn_amount(amount))
+        if type_code == "002" and person.hours is not None:
+            w.add("S21.G00.53.001", "01")
+            w.add("S21.G00.53.002", dsn_amount(person.hours))
+            w.add("S21.G00.53.003", "10")
+    w.add("S21.G00.58.003", "03")
+    w.add("S21.G00.58.004", dsn_amount(person.net_social))
+    lines_by_code: dict[str, list[tuple[Decimal | None, Decimal, Decimal]]] = {}
+    for code, base, employee, employer_amount in person.lines:
+        lines_by_code.setdefault(code, []).append((base, employee, employer_amount))
+    rg_urssaf, rg_retirement = person.rg_split()
+    for base_code in BASE_ORDER:
+        if not bases[base_code]:
+            continue
+        w.add("S21.G00.78.001", base_code)
+        w.add("S21.G00.78.002", dsn_date(period))
+        w.add("S21.G00.78.003", dsn_date(end))
+        w.add("S21.G00.78.004", dsn_amount(bases[base_code]))
+        if base_code == "03" and person.reduction and person.rg_smic is not None:
+            w.add("S21.G00.79.001", "01")
+            w.add("S21.G00.79.004", dsn_amount(person.rg_smic))
+        declared: dict[str, tuple[Decimal, Decimal]] = {}
+        for line_code, (under, contribution_code) in CONTRIBUTION_CODES.items():
+            if under != base_code:
+                continue
+            for base, employee, employer_amount in lines_by_code.get(line_code, []):
+                base_before, amount_before = declared.get(contribution_code, (Decimal(0), Decimal(0)))
+                # One code for several lines on the same base (CSG): the base once; vieillesse
+                # plafonnée and déplafonnée sit under different bases.
+                declared[contribution_code] = (max(base_before, base or Decimal(0)),
+                                               amount_before + employee + employer_amount)
+                if line_code == "agirc_arrco_t1":
+                    declared[AGIRC_T1_EMPLOYER_CODE] = (base or Decimal(0), employer_amount)
+        if base_code == "03" and person.reduction:
+            declared[RG_URSSAF_CODE] = (bases["03"], -rg_urssaf)
+            if rg_retirement:
+                declared[RG_RETIREMENT_CODE] = (bases["03"], -rg_retirement)
+        for contribution_code, (base, amount) in declared.items():
+            w.add("S21.G00.81.001", contribution_code)
+            w.add("S21.G00.81.003", dsn_amount(base))
+            w.add("S21.G00.81.004", dsn_amount(amount))
+
+
+def _valid_siret(text: str) -> bool:
+    from stdnum.fr import siret
+
+    return siret.is_valid(text)
+
+
+def _valid_iban(text: str) -> bool:
+    from stdnum import iban
+
+    return iban.is_valid(text)
 
 
 def _valid_date(text: str) -> bool:
@@ -407,6 +612,10 @@ def dsn_check(text: str) -> list[str]:
     individuals = 0
     declarations = 0
     s90: dict[str, str] = {}
+    # Cross-rubric rules: bases and their contributions, the bordereau's amounts.
+    base_groups: list[dict] = []
+    paid: dict[str, str] = {}
+    ctp_lines: list[dict[str, str]] = []
 
     def close(block: str | None, fields: set[str], at: int) -> None:
         if block is not None:
@@ -450,7 +659,59 @@ def dsn_check(text: str) -> list[str]:
             problems.append(f"line {number}: S21.G00.11.008 headcount {value!r} is not a whole number")
         if block == "S90.G00.90":
             s90[field_no] = value
+        if rubric in EURO_RUBRICS and _AMOUNT.match(value) and not value.endswith(".00"):
+            problems.append(f"line {number}: {rubric} amount {value!r} must be rounded to the euro")
+        if rubric in ("S21.G00.20.001", "S21.G00.22.001") and not _valid_siret(value):
+            problems.append(f"line {number}: {rubric} {value!r} is not a valid SIRET")
+        if rubric == "S21.G00.20.004" and not _valid_iban(value):
+            problems.append(f"line {number}: S21.G00.20.004 is not a valid IBAN")
+        if rubric == "S10.G00.02.005" and not re.fullmatch(r"\d{10}", value):
+            problems.append(f"line {number}: S10.G00.02.005 phone {value!r} must have ten digits")
+        if rubric == "S10.G00.02.004" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+            problems.append(f"line {number}: S10.G00.02.004 {value!r} is not an e-mail address")
+        if block in ("S21.G00.20", "S21.G00.22") and field_no == "005":
+            paid[block] = value
+        if block == "S21.G00.23":
+            if starts_new:
+                ctp_lines.append({})
+            ctp_lines[-1][field_no] = value
+        if block == "S21.G00.78" and starts_new:
+            base_groups.append({"type": "", "smic": False, "codes": []})
+        if base_groups and block == "S21.G00.78" and field_no == "001":
+            base_groups[-1]["type"] = value
+        if base_groups and rubric == "S21.G00.79.001" and value == "01":
+            base_groups[-1]["smic"] = True
+        if base_groups and rubric == "S21.G00.81.001":
+            base_groups[-1]["codes"].append([value, None])
+        if base_groups and rubric == "S21.G00.81.004" and base_groups[-1]["codes"]:
+            base_groups[-1]["codes"][-1][1] = value
+        if block == "S21.G00.30" and starts_new:
+            base_groups.append({"type": "", "smic": False, "codes": []})  # a new person closes the bases
     close(previous_block, current, len(raw_lines) + 1)
+
+    rg_total = Decimal(0)
+    for group in base_groups:
+        codes = [code for code, _amount in group["codes"]]
+        if {RG_URSSAF_CODE, RG_RETIREMENT_CODE} & set(codes):
+            if group["type"] != "03":
+                problems.append("codes 018/106 (réduction générale) must sit under the uncapped base (type 03)")
+            if not group["smic"]:
+                problems.append("codes 018/106 need a S21.G00.79 block of type 01 (SMIC used) under the same base "
+                                "(control CCH-17)")
+        if AGIRC_T1_EMPLOYER_CODE in codes and "131" not in codes:
+            problems.append("code 142 (AGIRC-ARRCO employer part) goes with code 131 under the same base (SIG-18)")
+        rg_total += sum((-Decimal(amount) for code, amount in group["codes"]
+                         if code == RG_URSSAF_CODE and amount and _AMOUNT.match(amount)), Decimal(0))
+    if "S21.G00.20" in paid and paid.get("S21.G00.20") != paid.get("S21.G00.22"):
+        problems.append(f"S21.G00.20.005 ({paid.get('S21.G00.20')}) must equal S21.G00.22.005 "
+                        f"({paid.get('S21.G00.22')}): what is paid is what is due")
+    rg_ctp = [line.get("005", "") for line in ctp_lines if line.get("001") == "668"]
+    if rg_total and rg_ctp != [_euros(rg_total)]:
+        problems.append(f"CTP 668 must carry the réduction générale's URSSAF part, {_euros(rg_total)} "
+                        f"(the codes 018 added up), not {rg_ctp}")
+    for line in ctp_lines:
+        if "004" not in line and "005" not in line:
+            problems.append(f"CTP {line.get('001')}: a base (.004) or an amount (.005) is required")
 
     names = [block for block, _fields, _at in blocks]
     for block in ONCE_PER_FILE:

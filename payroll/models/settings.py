@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from backoffice.validators import validate_siret
+from backoffice.validators import validate_iban, validate_siret
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -42,6 +42,18 @@ class PayrollSettings(models.Model):
                                                    validators=[MinValueValidator(1), MaxValueValidator(31)])
     pension_funds = models.CharField(_("pension funds"), max_length=200, blank=True,
                                      help_text=_("Shown on the payslip (e.g. AGIRC-ARRCO institution)."))
+    # The monthly declaration (DSN): its contact (S10.G00.02) and the payment of the URSSAF
+    # contributions (S21.G00.20/.22: the URSSAF's SIRET, SEPA direct debit from this account).
+    dsn_contact_name = models.CharField(_("DSN contact: name"), max_length=80, blank=True)
+    dsn_contact_email = models.EmailField(_("DSN contact: e-mail"), blank=True)
+    dsn_contact_phone = models.CharField(_("DSN contact: phone"), max_length=20, blank=True, validators=[
+        RegexValidator(r"^\d{10}$", _("Ten digits, e.g. 0472000000."))])
+    urssaf_siret = models.CharField(_("URSSAF SIRET"), max_length=14, blank=True, validators=[validate_siret],
+                                    help_text=_("The SIRET of the URSSAF the contributions are paid to."))
+    debit_iban = models.CharField(_("IBAN debited by the URSSAF"), max_length=34, blank=True,
+                                  validators=[validate_iban])
+    debit_bic = models.CharField(_("BIC of that account"), max_length=11, blank=True, validators=[
+        RegexValidator(r"^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$", _("A BIC has 8 or 11 characters, e.g. PSSTFRPPLYO."))])
     # The entrepreneurs' contribution to their CAE, on revenue or gross margin (see ContributionBracket).
     contribution_base = models.CharField(_("contribution on"), max_length=20, choices=ContributionBase.choices,
                                          default=ContributionBase.REVENUE)

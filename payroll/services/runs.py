@@ -41,12 +41,11 @@ from payroll.engine import (
     solve_gross_for_net,
 )
 from payroll.engine.leave import leave_acquired
-from payroll.engine.money import ZERO
+from payroll.engine.money import ZERO, cents
 from payroll.engine.payslip import PayslipLine as EngineLine
 from payroll.engine.payslip import YearToDate
 from payroll.engine.withholding import NoGrid, territory_of_address
 from payroll.exports.dsn import (
-    CONTRIBUTION_CODES,
     DsnBuildError,
     DsnEmployee,
     DsnEmployer,
@@ -64,6 +63,7 @@ from payroll.models import (
     Payslip,
     PayslipLine,
     PeriodStage,
+    RateSource,
     SubmissionLine,
     SubmissionState,
 )
@@ -436,7 +436,7 @@ class DeclarationInvalid(Exception):
         self.problems = problems
 
 
-def _dsn_employee(payslip: Payslip, employment: Employment | None) -> DsnEmployee:
+def _dsn_employee(payslip: Payslip, employment: Employment | None, rg_retirement_share: Decimal) -> DsnEmployee:
     lines = list(payslip.lines.all())
 
     def base_of(code: str) -> Decimal:
@@ -448,10 +448,6 @@ def _dsn_employee(payslip: Payslip, employment: Employment | None) -> DsnEmploye
     net_paid_dsn = (payslip.taxable_net
                     - sum((line.employee_amount for line in lines if line.code in ("csg_non_deductible", "crds")), ZERO)
                     - sum((line.employer_amount for line in lines if line.code == "health"), ZERO))
-    contributions: dict[str, Decimal] = {}
-    for line in lines:
-        if line.code in CONTRIBUTION_CODES:
-            contributions[line.code] = contributions.get(line.code, ZERO) + line.employee_amount + line.employer_amount
     person = payslip.entrepreneur
     return DsnEmployee(
         nir=person.nir, last_name=person.last_name, first_name=person.first_name, birth_date=person.birth_date,
@@ -460,7 +456,21 @@ def _dsn_employee(payslip: Payslip, employment: Employment | None) -> DsnEmploye
         hours=payslip.hours, gross=payslip.gross, capped_gross=base_of("vieillesse_plafonnee"),
         csg_base=base_of("csg_deductible"), unemployment_base=base_of("chomage"), taxable_net=payslip.taxable_net,
         net_paid=net_paid_dsn, pas_rate=payslip.pas_rate, pas_amount=payslip.pas_amount,
-        contributions=contributions)
+        lines=[(line.code, line.base, line.employee_amount, line.employer_amount) for line in lines],
+        net_social=payslip.net_social, pas_from_grid=payslip.pas_source == RateSource.GRID,
+        reduction=payslip.reduction_generale, rg_smic=cents(payslip.rg_smic) if payslip.rg_smic is not None else None,
+        rg_retirement_share=rg_retirement_share)
+
+
+# AGIRC-ARRCO employer rates the réduction générale is imputed on: 4.72 % (tranche 1) + 1.29 %
+# (CEG tranche 1). Its part of the reduction is the reduction × 6.01 % / T, T being the
+# coefficient's maximum (L241-13 and D241-7 CSS; declared under code 106, the rest under 018).
+RG_RETIREMENT_RATE = Decimal("6.01")
+
+
+def rg_retirement_share(rates, *, headcount_50_plus: bool) -> Decimal:
+    t_max = rates.param("RG_T_MIN") + rates.param("RG_T_DELTA_GE50" if headcount_50_plus else "RG_T_DELTA_LT50")
+    return RG_RETIREMENT_RATE / (t_max * 100)
 
 
 def _headcount_at_month_end(workspace: Workspace, period: datetime.date) -> int:
@@ -490,13 +500,24 @@ def payroll_declaration_generate(*, actor, payroll_period: PayrollPeriod) -> Dec
     if not payslips:
         raise PayrollRunError(_("No payslip this month: nothing to declare."))
     employments = {e.entrepreneur_id: e for e in Employment.objects.filter(workspace=workspace)}
+    headcount = workspace_headcount(workspace, payroll_period.period.year, settings).retained
+    at_mp_rates = {settings.at_mp_rate} | {e.risk_rate.rate for e in employments.values() if e.risk_rate_id}
     employer = DsnEmployer(
         siren=workspace.siren, siret=settings.siret, name=workspace.name, address=workspace.address,
         postal_code=workspace.postal_code, city=workspace.city, naf=settings.naf_code, idcc=settings.idcc,
-        headcount=_headcount_at_month_end(workspace, payroll_period.period))
+        headcount=_headcount_at_month_end(workspace, payroll_period.period),
+        contact_name=settings.dsn_contact_name, contact_email=settings.dsn_contact_email,
+        contact_phone=settings.dsn_contact_phone, urssaf_siret=settings.urssaf_siret, debit_iban=settings.debit_iban,
+        debit_bic=settings.debit_bic, at_mp_rate=at_mp_rates.pop() if len(at_mp_rates) == 1 else None,
+        headcount_50_plus=headcount >= 50)
+    try:
+        _table, rates = rate_set_for(payroll_period.period)
+    except NoRateTable as exc:
+        raise PayrollRunError(str(exc)) from exc
+    share = rg_retirement_share(rates, headcount_50_plus=headcount >= 50)
     order_number = Declaration.objects.filter(period=payroll_period).count() + 1
     try:
-        text = dsn_build(employer=employer, employees=[_dsn_employee(p, employments.get(p.entrepreneur_id))
+        text = dsn_build(employer=employer, employees=[_dsn_employee(p, employments.get(p.entrepreneur_id), share)
                                                       for p in payslips],
                          period=payroll_period.period, created_on=timezone.localdate(),
                          payment_day=payment_date(payroll_period.period, settings), order_number=order_number)

@@ -38,7 +38,8 @@ from payroll.models.settings import SchemeKind
 
 SETTINGS_FIELDS = ["siret", "naf_code", "urssaf_number", "collective_agreement", "idcc", "headcount_override",
                    "mobility_rate", "at_mp_rate", "alsace_moselle", "paid_leave_fund", "payment_day", "pension_funds",
-                   "contribution_base", "contribution_waiver_months"]
+                   "contribution_base", "contribution_waiver_months", "dsn_contact_name", "dsn_contact_email",
+                   "dsn_contact_phone", "urssaf_siret", "debit_iban", "debit_bic"]
 SCHEME_FIELDS = ["kind", "label", "applies_to", "base", "employee_rate", "employer_rate", "employee_fixed",
                  "employer_fixed"]
 # Bases a scheme may use (payroll.engine.payslip.Scheme): slices of the gross, or the full PMSS.
@@ -174,10 +175,13 @@ def payroll_settings_save(*, actor, workspace: Workspace, brackets: list[dict[st
         fields["siret"] = _compact(fields["siret"])
     if "naf_code" in fields:
         fields["naf_code"] = _compact(fields["naf_code"]).replace(".", "").upper()
-    for name in ("urssaf_number", "idcc"):
+    for name in ("urssaf_number", "idcc", "dsn_contact_phone", "urssaf_siret"):
         if name in fields:
             fields[name] = _compact(fields[name])
-    for name in ("collective_agreement", "pension_funds"):
+    for name in ("debit_iban", "debit_bic"):
+        if name in fields:
+            fields[name] = _compact(fields[name]).upper()
+    for name in ("collective_agreement", "pension_funds", "dsn_contact_name", "dsn_contact_email"):
         if name in fields:
             fields[name] = (fields[name] or "").strip()
 
@@ -240,6 +244,8 @@ def payroll_settings_save(*, actor, workspace: Workspace, brackets: list[dict[st
         after_risks = before_risks
 
     changes = diff_fields(before, snapshot(settings, SETTINGS_FIELDS))
+    if "debit_iban" in changes:
+        changes["debit_iban"] = "changed"  # a bank account is not written in the audit trail
     if after_risks != before_risks:
         changes["risk_rates"] = [before_risks, after_risks]
     after_brackets, after_schemes = _describe_brackets(brackets), _describe_schemes(schemes)
