@@ -3,11 +3,13 @@
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.interface import (
+    DashboardPanel,
     NavGroup,
     NavItem,
     register_audit_labels,
     register_entrepreneur_facts,
     register_nav,
+    register_panel,
 )
 from backoffice.roles import Perm
 
@@ -74,3 +76,14 @@ def _founding_facts(entrepreneur):
 
 
 register_entrepreneur_facts(_founding_facts)
+
+
+def _contributions_panel(actor) -> dict:
+    from alumni.views.staff import dashboard_charts
+
+    return dashboard_charts()
+
+
+# Contributions due vs paid, per month and per service, as charts (server-rendered SVG).
+register_panel(DashboardPanel("alumni_contributions", template="alumni/_dashboard_panel.html",
+                              context=_contributions_panel, perm=Perm.ALUMNI_MANAGE, order=40))

@@ -18,6 +18,7 @@ from payroll.models.employment import ContractType, ExitReason, PayStatus
 from payroll.models.settings import ContributionBase, RiskRate, SchemeKind
 from payroll.selectors.rates import rate_table_list
 from payroll.services.simulation import MODES
+from payroll.ui import param_label
 
 SPACES = ("\u00a0", "\u202f", " ")
 
@@ -289,11 +290,12 @@ class RateTableForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.param_names = list(params or {})
         for name in self.param_names:
-            self.fields[f"value_{name}"] = FrenchDecimalField(label=name, max_digits=14, decimal_places=6)
+            self.fields[f"value_{name}"] = FrenchDecimalField(label=param_label(name), max_digits=14, decimal_places=6)
             self.fields[f"source_{name}"] = forms.CharField(label=_("Source"), max_length=300, required=False)
 
     def param_rows(self):
-        return [(name, self[f"value_{name}"], self[f"source_{name}"]) for name in self.param_names]
+        return [(name, self.fields[f"value_{name}"].label, self[f"value_{name}"], self[f"source_{name}"])
+                for name in self.param_names]
 
     def cleaned_params(self) -> dict:
         return {name: {"value": self.cleaned_data[f"value_{name}"], "source": self.cleaned_data[f"source_{name}"]}

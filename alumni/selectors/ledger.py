@@ -199,3 +199,44 @@ def monthly_due(*, year: int) -> list[tuple[datetime.date, Decimal, Decimal]]:
             months[key] += contribution
     paid = monthly_payments(year=year, services=CONTRIBUTION_SERVICES)
     return [(m, months[m], sum((v for (_s, month), v in paid.items() if month == m), ZERO)) for m in sorted(months)]
+
+
+@dataclass
+class ServiceMonths:
+    service: str
+    label: str
+    months: list[tuple[datetime.date, Decimal, Decimal]]   # (month, due, paid)
+
+    @property
+    def total_due(self) -> Decimal:
+        return sum((d for _m, d, _p in self.months), ZERO)
+
+    @property
+    def total_paid(self) -> Decimal:
+        return sum((p for _m, _d, p in self.months), ZERO)
+
+
+def due_and_paid_by_service(*, year: int) -> list[ServiceMonths]:
+    """For the staff dashboard: per service, per month of `year`, what fell due and what was
+    paid (excl. VAT). Alumni contributions fall due DUE_DAYS after their period (as in the
+    ledger); the other services' usage in the month it was recorded, priced by the agreement in
+    force (billed at the month's end). Paid: payments received that month, shared among the
+    services of their invoice (backoffice/billing_status.py). A constant number of queries."""
+    from backoffice.billing_status import monthly_payments
+
+    first = [datetime.date(year, m, 1) for m in range(1, 13)]
+    due: dict[tuple[str, datetime.date], Decimal] = {}
+    with staff_wide("the staff dashboard sums what every workspace owes, per service"):
+        others = [s for s in Service.values if s not in CONTRIBUTION_SERVICES]
+        for (_ws, service, month), amount in priced_usage_by_month(year=year, services=others).items():
+            due[(service, month)] = due.get((service, month), ZERO) + amount
+    for month, contribution, _paid in monthly_due(year=year):
+        if contribution:
+            due[(Service.ALUMNI.value, month)] = contribution
+    paid = monthly_payments(year=year)
+    out = []
+    for service, label in Service.choices:
+        months = [(m, due.get((service, m), ZERO), paid.get((service, m), ZERO)) for m in first]
+        if any(d or p for _m, d, p in months):
+            out.append(ServiceMonths(service=service, label=str(label), months=months))
+    return out

@@ -21,7 +21,7 @@ from alumni.forms import CompanyCreateForm
 from alumni.models import CompanyStatus
 from alumni.selectors.companies import staff_company_list
 from alumni.selectors.directory import directory_figures
-from alumni.selectors.ledger import WHO_CHOICES, monthly_due, staff_ledger
+from alumni.selectors.ledger import WHO_CHOICES, due_and_paid_by_service, monthly_due, staff_ledger
 from alumni.services.companies import alumni_company_create
 from backoffice.forms.records import add_service_errors
 from backoffice.models import Entrepreneur, Workspace, WorkspaceKind
@@ -140,6 +140,18 @@ def xlsx_response(book, filename: str) -> HttpResponse:
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def dashboard_charts() -> dict:
+    """The staff dashboard panel: this year's due vs paid per month, one chart per service."""
+    year = timezone.localdate().year
+    services = due_and_paid_by_service(year=year)
+    return {"year": year, "charts": [
+        (s, bar_chart(title=_("%(service)s: due and paid per month") % {"service": s.label},
+                      labels=[date_format(m, "M") for m, _d, _p in s.months],
+                      series=[(_("Due"), "#2f6f9f", [d for _m, d, _p in s.months]),
+                              (_("Paid"), "#4c9a2a", [p for _m, _d, p in s.months])]))
+        for s in services]}
 
 
 def directory_stats(request: HttpRequest) -> HttpResponse:

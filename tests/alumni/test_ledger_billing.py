@@ -127,3 +127,42 @@ def test_without_a_provider_nothing_is_invoiced(world, company, monkeypatch):
     assert billing_figures([company.workspace_id], today=D(2026, 1, 1)) == {
         company.workspace_id: billing_status.NOTHING}
     monkeypatch.setattr(billing_status, "_figures", ledger_figures.ledger_figures)
+
+
+def test_staff_dashboard_charts_due_and_paid_per_service(world, company):
+    """One server-rendered chart per service on the staff dashboard: payroll due in the month of
+    its usage, alumni contributions 30 days after their period; paid when the payment came in."""
+    from django.utils import timezone
+
+    from alumni.selectors.ledger import due_and_paid_by_service
+
+    year = timezone.localdate().year - 1                       # a year already over
+    with scopes_disabled():
+        agreement = ServiceAgreementFactory(workspace=world.partner_a, service="payroll",
+                                            start_date=D(year, 1, 1))
+        PriceLineFactory(agreement=agreement, kind="per_unit", usage_kind="payslip", label="Bulletin",
+                         unit_price=Decimal("12.50"))
+        for i in range(2):
+            UsageFactory(workspace=world.partner_a, service="payroll", kind="payslip", quantity=Decimal("1"),
+                         occurred_on=D(year, 1, 31), reference=f"jan-{i}")
+    billing_run(actor=None, period=D(year, 1, 1), workspaces=[world.partner_a])
+    with scopes_disabled():
+        invoice = invoice_issue(actor=None, invoice=Invoice.objects.get(workspace=world.partner_a),
+                                today=D(year, 2, 1))
+        payment_record(actor=None, invoice=invoice, amount=invoice.total_gross, received_on=D(year, 2, 10),
+                       method="transfer")
+    with scope(workspace=company.workspace):
+        declaration_create(actor=world.users["alumni"], company=company, period_key=f"{year - 1}-01-01",
+                           revenue=Decimal("80000.00"), today=D(year, 1, 2))
+    by_service = {s.service: s for s in due_and_paid_by_service(year=year)}
+    assert set(by_service) == {"payroll", "alumni"}
+    payroll = dict((m.month, (d, p)) for m, d, p in by_service["payroll"].months)
+    assert payroll[1] == (Decimal("25.00"), 0)
+    assert payroll[2] == (0, Decimal("25.00"))
+    alumni = dict((m.month, (d, p)) for m, d, p in by_service["alumni"].months)
+    assert alumni[1] == (Decimal("800.00"), 0)                   # 31 Dec + 30 days: January
+    with scope(workspace=company.workspace):
+        declaration_create(actor=world.users["alumni"], company=company, period_key=f"{year}-01-01",
+                           revenue=Decimal("10000.00"))                 # due in January of this year
+    page = login(world.users["staff"]).get(reverse("staff:dashboard")).content.decode()
+    assert page.count('<svg class="chart"') == 1 and "contributions-by-service" in page
