@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payroll', '0010_dsn_contact_and_payment'),
+        ('payroll', '0011_rate_sources_in_french'),
     ]
 
     operations = [
