@@ -14,7 +14,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from payroll.models.employment import ContractType, PayStatus
+from payroll.models.employment import ContractType, ExitReason, PayStatus
 from payroll.models.settings import ContributionBase, RiskRate, SchemeKind
 from payroll.selectors.rates import rate_table_list
 from payroll.services.simulation import MODES
@@ -100,6 +100,9 @@ class EmploymentForm(forms.Form):
                                     help_text=_("The CAE then owes the CPF-CDD contribution (1 % of pay)."))
     start_date = forms.DateField(label=_("Contract start"), widget=DateInput())
     end_date = forms.DateField(label=_("Contract end"), required=False, widget=DateInput())
+    exit_reason = forms.ChoiceField(label=_("Reason the contract ended"), required=False,
+                                    choices=[("", "—"), *ExitReason.choices],
+                                    help_text=_("Declared in the DSN of the month the contract ends."))
     # Never pre-filled: the IBAN is only shown through the audited reveal.
     iban = forms.CharField(label=_("IBAN"), max_length=42, required=False,
                            widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),

@@ -81,6 +81,7 @@ register_audit_labels({
     "payroll.settings_update": _("Payroll settings changed"),
     "payroll.submission_confirm": _("Monthly data confirmed"),
     "payroll.tax_rates_import": _("Withholding tax rates imported"),
+    "payroll.exit_documents": _("Exit documents generated"),
     "payroll.submission_confirm_refused": _("Monthly data refused at confirmation"),
     "payroll.submission_upload": _("Monthly data sent"),
     "payroll.submission_validate": _("Monthly data checked"),

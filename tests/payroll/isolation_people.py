@@ -57,6 +57,7 @@ OBJECT_PARAMS: dict[str, dict[str, str]] = {
     "payroll_person": {"pk": "entrepreneur"},
     "payroll_person_edit": {"pk": "entrepreneur"},
     "payroll_person_iban": {"pk": "entrepreneur"},
+    "payroll_person_exit_documents": {"pk": "entrepreneur"},
     "staff:payroll:rate_table": {"pk": "rate_table"},
     "staff:payroll:rate_table_edit": {"pk": "rate_table"},
     "staff:payroll:rate_line_edit": {"pk": "rate_line"},
