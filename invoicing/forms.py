@@ -103,6 +103,14 @@ class DebitBatchForm(forms.Form):
     collection_date = forms.DateField(label=_("Collection date (empty: in two days)"), required=False,
                                       widget=forms.DateInput(attrs={"type": "date"}))
 
+    def clean_collection_date(self):
+        from django.utils import timezone
+
+        day = self.cleaned_data["collection_date"]
+        if day and day <= timezone.localdate():
+            raise forms.ValidationError(_("The bank collects on a later day: choose a date after today."))
+        return day
+
 
 class DebitRejectForm(forms.Form):
     reason = forms.CharField(label=_("Rejection reason"), max_length=200)

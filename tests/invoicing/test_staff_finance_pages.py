@@ -51,6 +51,8 @@ def test_batch_generate_download_and_reject_by_page(world, clients, creditor):
     staff = clients["staff"]
     invoice = make_issued(world.partner_a)
     _mandate(staff, world, signed_on=invoice.issue_date.isoformat())
+    past = {"due_before": invoice.due_date.isoformat(), "collection_date": invoice.issue_date.isoformat()}
+    assert staff.post(reverse("staff:invoicing:debits"), past).status_code == 400  # a collection in the past
     response = staff.post(reverse("staff:invoicing:debits"), {"due_before": invoice.due_date.isoformat()})
     with scopes_disabled():
         batch = DebitBatch.objects.get()
