@@ -14,10 +14,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from payroll.models.employment import ContractType, PayStatus
+from payroll.models.employment import ContractType, ExitReason, PayStatus
 from payroll.models.settings import ContributionBase, RiskRate, SchemeKind
 from payroll.selectors.rates import rate_table_list
 from payroll.services.simulation import MODES
+from payroll.ui import param_label
 
 SPACES = ("\u00a0", "\u202f", " ")
 
@@ -99,6 +100,9 @@ class EmploymentForm(forms.Form):
                                     help_text=_("The CAE then owes the CPF-CDD contribution (1 % of pay)."))
     start_date = forms.DateField(label=_("Contract start"), widget=DateInput())
     end_date = forms.DateField(label=_("Contract end"), required=False, widget=DateInput())
+    exit_reason = forms.ChoiceField(label=_("Reason the contract ended"), required=False,
+                                    choices=[("", "—"), *ExitReason.choices],
+                                    help_text=_("Declared in the DSN of the month the contract ends."))
     # Never pre-filled: the IBAN is only shown through the audited reveal.
     iban = forms.CharField(label=_("IBAN"), max_length=42, required=False,
                            widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
@@ -286,11 +290,12 @@ class RateTableForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.param_names = list(params or {})
         for name in self.param_names:
-            self.fields[f"value_{name}"] = FrenchDecimalField(label=name, max_digits=14, decimal_places=6)
+            self.fields[f"value_{name}"] = FrenchDecimalField(label=param_label(name), max_digits=14, decimal_places=6)
             self.fields[f"source_{name}"] = forms.CharField(label=_("Source"), max_length=300, required=False)
 
     def param_rows(self):
-        return [(name, self[f"value_{name}"], self[f"source_{name}"]) for name in self.param_names]
+        return [(name, self.fields[f"value_{name}"].label, self[f"value_{name}"], self[f"source_{name}"])
+                for name in self.param_names]
 
     def cleaned_params(self) -> dict:
         return {name: {"value": self.cleaned_data[f"value_{name}"], "source": self.cleaned_data[f"source_{name}"]}

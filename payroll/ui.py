@@ -1,4 +1,5 @@
-"""Payroll's menus and status colours (registries: backoffice/interface.py)."""
+"""Payroll's menus and status colours (registries: backoffice/interface.py), and the French
+names of the rate tables' parameters, bases and conditions (codes of payroll/engine/rates.py)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -80,6 +81,7 @@ register_audit_labels({
     "payroll.settings_update": _("Payroll settings changed"),
     "payroll.submission_confirm": _("Monthly data confirmed"),
     "payroll.tax_rates_import": _("Withholding tax rates imported"),
+    "payroll.exit_documents": _("Exit documents generated"),
     "payroll.submission_confirm_refused": _("Monthly data refused at confirmation"),
     "payroll.submission_upload": _("Monthly data sent"),
     "payroll.submission_validate": _("Monthly data checked"),
@@ -111,3 +113,78 @@ def _via(value) -> str:
 
 register_audit_values("via", _via)
 register_audit_values("source", {"upload": _("web page"), "api": _("API")})
+
+
+# --- Rate tables: what the codes of payroll/engine/rates.py are called on screen ------------
+# The engine names parameters, bases and conditions by code (REQUIRED_PARAMS, BASES, CONDITIONS);
+# staff read these labels, the code only as a small <code> beside them. A code added there
+# needs its label here (tests/payroll/test_rate_tables_ui.py checks every one).
+PARAM_LABELS = {
+    "PMSS": _("Monthly social security ceiling (PMSS)"),
+    "PASS": _("Annual social security ceiling (PASS)"),
+    "SMIC_HOURLY": _("Hourly SMIC"),
+    "RG_SMIC_HOURLY": _("Hourly SMIC of the general reduction (1 January value)"),
+    "LEGAL_MONTHLY_HOURS": _("Legal monthly working time (hours)"),
+    "CSG_ALLOWANCE": _("CSG/CRDS allowance for professional expenses (%)"),
+    "CSG_ALLOWANCE_CEILINGS": _("CSG/CRDS allowance limit (number of PASS)"),
+    "RG_SMIC_MULTIPLE": _("General reduction: pay threshold (number of SMIC)"),
+    "RG_T_MIN": _("General reduction: Tmin"),
+    "RG_T_DELTA_LT50": _("General reduction: Tdelta, under 50 employees"),
+    "RG_T_DELTA_GE50": _("General reduction: Tdelta, 50 employees or more"),
+    "RG_POWER": _("General reduction: exponent P"),
+}
+BASE_LABELS = {
+    "total": _("All pay subject to contributions"),
+    "tranche_a": _("Tranche A (up to 1 ceiling)"),
+    "tranche_2": _("Tranche 2 (from 1 to 8 ceilings)"),
+    "up_to_4": _("Up to 4 ceilings"),
+    "up_to_8": _("Up to 8 ceilings"),
+    "csg": _("CSG/CRDS base"),
+    "employer_schemes": _("Employer health and provident contributions"),
+}
+CONDITION_LABELS = {
+    "cadre": _("Cadres only"),
+    "above_ceiling": _("Pay above the ceiling"),
+    "headcount_lt_11": _("Under 11 employees"),
+    "headcount_ge_11": _("11 employees or more"),
+    "headcount_lt_50": _("Under 50 employees"),
+    "headcount_ge_50": _("50 employees or more"),
+    "alsace_moselle": _("Alsace-Moselle only"),
+    "not_alsace_moselle": _("Outside Alsace-Moselle"),
+    "fixed_term": _("Fixed-term contracts (CDD)"),
+    "gross_le_smic": _("Pay up to %(n)s SMIC"),
+    "gross_gt_smic": _("Pay above %(n)s SMIC"),
+}
+
+
+def param_label(name: str) -> str:
+    """A parameter's name on screen; an unknown code is shown as it is (the page walk flags it)."""
+    return str(PARAM_LABELS.get(name, name))
+
+
+def base_label(base: str) -> str:
+    return str(BASE_LABELS.get(base, base))
+
+
+def condition_label(condition: str | None) -> str:
+    """"gross_le_smic:2.25" -> "Rémunération jusqu'à 2,25 SMIC"; "" -> "—"."""
+    from decimal import Decimal, InvalidOperation
+
+    from django.utils.formats import number_format
+
+    if not condition:
+        return "—"
+    name, _sep, arg = condition.partition(":")
+    label = CONDITION_LABELS.get(name)
+    if label is None:
+        return condition
+    try:
+        n = number_format(Decimal(arg)) if arg else ""
+    except InvalidOperation:
+        n = arg
+    text = str(label)
+    return text % {"n": n} if "%(n)s" in text else text
+
+
+# Rate-table audit entries name parameters by code ("SMIC_HOURLY": [before, after]).
+register_audit_fields({**PARAM_LABELS, "copied_from": _("Copied from"), "payroll.rateline.line": _("Line")})

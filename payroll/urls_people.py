@@ -11,6 +11,7 @@ urlpatterns: list = [
     path("people/<int:pk>/", people.person, name="payroll_person"),
     path("people/<int:pk>/edit/", people.person_edit, name="payroll_person_edit"),
     path("people/<int:pk>/iban/", people.person_iban_reveal, name="payroll_person_iban"),
+    path("people/<int:pk>/exit-documents/", people.person_exit_documents, name="payroll_person_exit_documents"),
     path("settings/", settings.payroll_settings, name="payroll_settings"),
     path("settings/edit/", settings.payroll_settings_edit, name="payroll_settings_edit"),
     path("simulation/", simulation.simulation, name="payroll_simulation"),

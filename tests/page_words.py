@@ -5,9 +5,10 @@ button values), leaves out scripts, styles and the contents of <code>, <pre>, <k
 <samp> (technical content shown on purpose: API examples, DSN block names), and form values
 (what a user typed). `problems(text, msgids)` names what is wrong in it:
 
-- a code name: a snake_case word ("payroll_month", "declared_revenue") or a dotted action name
-  ("payroll.run"), once e-mail addresses, web addresses, domain names and file names are
-  set aside;
+- a code name: a snake_case word ("payroll_month", "declared_revenue"), an UPPER_SNAKE one
+  (two or more upper-case words joined by underscores: "SMIC_HOURLY", "RG_T_DELTA_LT50") or
+  a dotted action name ("payroll.run"), once e-mail addresses, web addresses, domain names and
+  file names are set aside;
 - English: a line equal to an English msgid of the catalogue whose French differs (an
   untranslated label or sentence), or a line with two or more English-only words ("the",
   "with", "has"...).
@@ -72,6 +73,7 @@ _FILE = re.compile(r"[\w.()-]+\.(?:xlsx|xls|csv|pdf|zip|txt|dsn|xml|json|svg|png
 _DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:fr|com|org|net|eu|io|test|gouv\.fr)\b", re.I)
 
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+UPPER_SNAKE = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z][A-Z0-9]*)+\b")
 DOTTED = re.compile(r"\b[a-z][a-z_]+\.[a-z][a-z_]+\b")
 
 # Words that are English and never French, so two of them in a line mean an English sentence.
@@ -89,7 +91,7 @@ def code_names(line: str) -> list[str]:
     rest = _URL.sub(" ", rest)
     rest = _FILE.sub(" ", rest)
     rest = _DOMAIN.sub(" ", rest)
-    return SNAKE.findall(rest) + DOTTED.findall(rest)
+    return SNAKE.findall(rest) + UPPER_SNAKE.findall(rest) + DOTTED.findall(rest)
 
 
 def english_words(line: str) -> set[str]:

@@ -110,6 +110,27 @@ def _fill(world, officer) -> None:
                 AuditEntry(workspace=ws, actor=officer, action=action, object_type=object_type,
                            object_id="1", object_repr="Martin Léa", changes=stored)
                 for action in sorted(audit_registered_actions()))
+    _edit_rate_table(officer)
+
+
+def _edit_rate_table(officer) -> None:
+    """Staff edits of a table built from the shipped JSON (tests/payroll/isolation_people.py),
+    through the services: the audit trail then names a parameter, a line and a copy as stored."""
+    import datetime
+    from decimal import Decimal
+
+    from payroll.services.rate_tables import rate_line_update, rate_table_copy, rate_table_update
+    from tests.payroll.isolation_people import _rate_table
+
+    table = _rate_table(None)
+    params = {name: {"value": Decimal(entry["value"]), "source": entry["source"]}
+              for name, entry in table.params.items()}
+    params["SMIC_HOURLY"]["value"] += Decimal("0.10")
+    rate_table_update(actor=officer, table=table, title=table.title, params=params)
+    line = table.lines.exclude(condition="").filter(code__contains="_").first()
+    rate_line_update(actor=officer, line=line, label=line.label, employee_rate=line.employee_rate,
+                     employer_rate=line.employer_rate, source=line.source + " (vérifié)")
+    rate_table_copy(actor=officer, source=table, effective_from=datetime.date(1899, 1, 1))
 
 
 @pytest.fixture
@@ -138,10 +159,13 @@ def test_detector_catches_code_names_and_english():
     msgids = frozenset({"Payroll months"})
     lines = visible_text(
         "<main><p>Prix par payslip</p><td>payroll.run</td><p>pourcentage de declared_revenue</p>"
+        "<dt>SMIC_HOURLY</dt><dd>Réduction générale RG_T_DELTA_LT50 : 0,3781</dd>"
         "<h2>Payroll months</h2><p>This month has not been computed yet.</p></main>")
     found = problems(lines, msgids)
     assert any("code name 'payroll.run'" in f for f in found)
     assert any("declared_revenue" in f for f in found)
+    assert any("code name 'SMIC_HOURLY'" in f for f in found)
+    assert any("code name 'RG_T_DELTA_LT50'" in f for f in found)
     assert any(f.startswith("untranslated 'Payroll months'") for f in found)
     assert any(f.startswith("English 'This month has not been computed yet.'") for f in found)
 
@@ -152,6 +176,8 @@ def test_detector_catches_code_names_and_english():
     "SIREN 823456785", "S21.G00.30.001", "FR76 3000 6000 0112 3456 7890 189", "2 600,00 €",
     "Un an de paie, du 01/01/2026 au 31/12/2026", "Vérifiez le fichier avec DSN-VAL avant de le déposer.",
     "Coopérative Elan (CAE A)", "n° 12", "Mois de paie : octobre 2026",
+    "URSSAF", "PMSS", "Plafond mensuel de la sécurité sociale (PMSS)", "CSG/CRDS", "AT/MP", "AGIRC-ARRCO",
+    "D241-7 CSS : paramètre Tmin",
 ])
 def test_detector_leaves_legitimate_content_alone(line):
     assert not code_names(line), line
@@ -161,8 +187,9 @@ def test_detector_leaves_legitimate_content_alone(line):
 def test_detector_ignores_technical_blocks_and_form_values():
     lines = visible_text('<p>Exemple :</p><pre>curl -F period=2026-01 -F file=@paie.xlsx</pre>'
                          '<code>payroll_month</code><input name="x" value="jean_dupont">'
+                         '<dt>SMIC horaire <small><code>SMIC_HOURLY</code></small></dt>'
                          '<script>var some_name = 1;</script>')
-    assert lines == ["Exemple :"]
+    assert lines == ["Exemple :", "SMIC horaire"]
     assert visible_text('<input placeholder="dossier.status">') == ["dossier.status"]  # placeholders are read
 
 

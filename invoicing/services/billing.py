@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from backoffice.models import PriceLine, ServiceAgreement, Usage, Workspace, WorkspaceKind
@@ -102,21 +102,13 @@ def _describe(price_line: PriceLine, period: datetime.date, quantity: Decimal) -
     return _("%(label)s — %(month)s") % {"label": price_line.label, "month": month}
 
 
-def plan_workspace(workspace: Workspace, period: datetime.date) -> WorkspaceBill:
-    """What the month's run would bill `workspace` (reads only)."""
-    first, last = month_bounds(period)
+def _plan(workspace: Workspace, first: datetime.date, agreements: list[ServiceAgreement], usages: list[Usage],
+          billed_flat: set[int]) -> WorkspaceBill:
+    """The bill of `workspace` from what was read for it (pure: no query)."""
     bill = WorkspaceBill(workspace=workspace)
-    agreements = list(ServiceAgreement.objects.filter(workspace=workspace, start_date__lte=last)
-                      .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
-                      .prefetch_related("price_lines"))
-    usages = list(Usage.objects.filter(workspace=workspace, occurred_on__range=(first, last))
-                  .exclude(pk__in=InvoiceLineUsage.objects.filter(workspace=workspace).values("usage_id"))
-                  .order_by("occurred_on", "pk"))
     by_kind: dict[tuple[str, str], list[Usage]] = defaultdict(list)
     for usage in usages:
         by_kind[(usage.service, usage.kind)].append(usage)
-    billed_flat = set(InvoiceLine.objects.filter(workspace=workspace, flat_period=first)
-                      .values_list("price_line_id", flat=True))
     priced: set[tuple[str, str]] = set()
     for agreement in agreements:
         for price_line in agreement.price_lines.all():
@@ -143,6 +135,33 @@ def plan_workspace(workspace: Workspace, period: datetime.date) -> WorkspaceBill
     return bill
 
 
+def plan_workspaces(workspaces: list[Workspace], period: datetime.date) -> list[WorkspaceBill]:
+    """What the month's run would bill each of `workspaces` (reads only; four queries for all
+    of them, so a rerun with nothing new costs almost nothing)."""
+    first, last = month_bounds(period)
+    ids = [w.pk for w in workspaces]
+    agreements: dict[int, list[ServiceAgreement]] = defaultdict(list)
+    for agreement in (ServiceAgreement.objects.filter(workspace_id__in=ids, start_date__lte=last)
+                      .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+                      .prefetch_related("price_lines").order_by("workspace_id", "pk")):
+        agreements[agreement.workspace_id].append(agreement)
+    usages: dict[int, list[Usage]] = defaultdict(list)
+    billed = InvoiceLineUsage.objects.filter(usage_id=OuterRef("pk"))
+    for usage in (Usage.objects.filter(workspace_id__in=ids, occurred_on__range=(first, last))
+                  .exclude(Exists(billed)).order_by("occurred_on", "pk")):
+        usages[usage.workspace_id].append(usage)
+    billed_flat: dict[int, set[int]] = defaultdict(set)
+    for workspace_id, price_line_id in (InvoiceLine.objects.filter(workspace_id__in=ids, flat_period=first)
+                                        .values_list("workspace_id", "price_line_id")):
+        billed_flat[workspace_id].add(price_line_id)
+    return [_plan(w, first, agreements[w.pk], usages[w.pk], billed_flat[w.pk]) for w in workspaces]
+
+
+def plan_workspace(workspace: Workspace, period: datetime.date) -> WorkspaceBill:
+    """What the month's run would bill `workspace` (reads only)."""
+    return plan_workspaces([workspace], period)[0]
+
+
 def _month_draft(workspace: Workspace, period: datetime.date) -> Invoice:
     draft = (Invoice.objects.select_for_update()
              .filter(workspace=workspace, period=period, kind=InvoiceKind.INVOICE, state=InvoiceState.DRAFT)
@@ -154,15 +173,15 @@ def _write(bill: WorkspaceBill, period: datetime.date, actor) -> None:
     with transaction.atomic():
         invoice = _month_draft(bill.workspace, period)
         position = (invoice.lines.order_by("-position").values_list("position", flat=True).first() or 0)
-        links = []
-        for offset, planned in enumerate(bill.lines, start=1):
-            line = InvoiceLine.objects.create(
-                workspace=bill.workspace, invoice=invoice, position=position + offset,
-                description=planned.description[:300], quantity=planned.quantity, unit_price=planned.unit_price,
-                vat_rate=planned.price_line.vat_rate, net_amount=planned.amount,
-                service=planned.price_line.agreement.service, price_line=planned.price_line,
-                flat_period=planned.flat_period, service_date=month_bounds(period)[1])
-            links += [InvoiceLineUsage(workspace=bill.workspace, line=line, usage=u) for u in planned.usages]
+        lines = InvoiceLine.objects.bulk_create([InvoiceLine(
+            workspace=bill.workspace, invoice=invoice, position=position + offset,
+            description=planned.description[:300], quantity=planned.quantity, unit_price=planned.unit_price,
+            vat_rate=planned.price_line.vat_rate, net_amount=planned.amount,
+            service=planned.price_line.agreement.service, price_line=planned.price_line,
+            flat_period=planned.flat_period, service_date=month_bounds(period)[1])
+            for offset, planned in enumerate(bill.lines, start=1)])
+        links = [InvoiceLineUsage(workspace=bill.workspace, line=line, usage=usage)
+                 for line, planned in zip(lines, bill.lines, strict=True) for usage in planned.usages]
         InvoiceLineUsage.objects.bulk_create(links)
         invoice_refresh_totals(invoice)
         audit_record(actor=actor, workspace=bill.workspace, action="invoice.billing_run", obj=invoice,
@@ -180,14 +199,14 @@ def billing_run(*, actor, period: datetime.date, dry_run: bool = False,
         customers = workspaces if workspaces is not None else list(
             Workspace.objects.filter(is_active=True, kind__in=[WorkspaceKind.PARTNER, WorkspaceKind.ALUMNI])
             .order_by("name"))
-        for workspace in customers:
-            bill = plan_workspace(workspace, period)
-            report.bills.append(bill)
-            if dry_run or not bill.lines:
-                continue
-            try:
-                _write(bill, period, actor)
-            except IntegrityError:
-                # Another run billed the same usage at the same moment: nothing of this one was written.
-                bill.error = _("Already being billed by another run; run it again to bill what remains.")
+        for chunk in range(0, len(customers), 500):
+            for bill in plan_workspaces(customers[chunk:chunk + 500], period):
+                report.bills.append(bill)
+                if dry_run or not bill.lines:
+                    continue
+                try:
+                    _write(bill, period, actor)
+                except IntegrityError:
+                    # Another run billed the same usage at the same moment: nothing of this one was written.
+                    bill.error = _("Already being billed by another run; run it again to bill what remains.")
     return report

@@ -34,3 +34,26 @@ def leave_acquired(*, period: date, entry_date: date | None = None, exit_date: d
     sick = min(max(sick_days, Decimal(0)), present)
     acquired = (WORK_MONTH * (present - sick) + SICK_MONTH * sick) / days
     return acquired.quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
+# Working days (jours ouvrables) in a month, the usual divisor of the "maintien de salaire"
+# method (Cass. soc., 26 jours ouvrables; used by payroll software for a monthly salary).
+WORKING_DAYS_A_MONTH = Decimal(26)
+
+
+def leave_indemnity(*, days: Decimal, monthly_salary: Decimal, reference_gross: Decimal,
+                    reference_acquired: Decimal) -> Decimal:
+    """Indemnité compensatrice de congés payés for ``days`` of leave not taken at the exit
+    (L3141-28 Code du travail), the larger of the two methods of L3141-24:
+
+    - maintien de salaire: what the days would have been paid, ``monthly_salary`` / 26 working
+      days a day;
+    - règle du dixième: a tenth of the gross pay of the reference period (``reference_gross``),
+      for the share of the period's acquired days (``reference_acquired``) still due.
+
+    Rounded to the cent. Zero without days."""
+    if days <= 0:
+        return Decimal("0.00")
+    maintien = monthly_salary * days / WORKING_DAYS_A_MONTH
+    dixieme = reference_gross / 10 * days / reference_acquired if reference_acquired > 0 else Decimal(0)
+    return max(maintien, dixieme).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)

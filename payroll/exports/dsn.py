@@ -73,6 +73,9 @@ Blocks written (in this order):
   .004 its amount; S21.G00.79 Composant de base assujettie type 01 (.004 the monthly SMIC
   used) under the uncapped base, before the réduction générale codes 018 (URSSAF part) and
   106 (AGIRC-ARRCO part: the reduction × 6.01 % / T, D241-7 and L241-13 CSS), control CCH-17.
+- S21.G00.62 Fin du contrat, after the contract when it ends within the month declared (the
+  end-of-contract signal; a rupture outside the month is refused, control SIG-13): .001 the
+  last day of the contract, .002 the reason (026, 031, 043, 059).
 - S90.G00.90 Total: .001 number of rubrics (lines) in the file, .002 number of declarations.
 
 Values are sanitised (`dsn_value`): no double quote, comma or line break inside a value,
@@ -129,7 +132,8 @@ NEXT_BLOCKS: dict[str | None, set[str]] = {
     "S21.G00.22": {"S21.G00.23"},
     "S21.G00.23": {"S21.G00.23", "S21.G00.30", "S90.G00.90"},
     "S21.G00.30": {"S21.G00.40"},
-    "S21.G00.40": {"S21.G00.71"},
+    "S21.G00.40": {"S21.G00.62", "S21.G00.71"},
+    "S21.G00.62": {"S21.G00.71"},
     "S21.G00.71": {"S21.G00.50"},
     "S21.G00.50": {"S21.G00.51"},
     "S21.G00.51": {"S21.G00.51", "S21.G00.53", "S21.G00.58", "S21.G00.78", "S21.G00.30", "S90.G00.90"},
@@ -149,6 +153,7 @@ MANDATORY: dict[str, set[str]] = {
     "S21.G00.23": {"001", "002"},
     "S21.G00.53": {"001", "002", "003"},
     "S21.G00.58": {"003", "004"},
+    "S21.G00.62": {"001", "002"},
     "S21.G00.71": {"002"},
     "S21.G00.79": {"001", "004"},
     "S20.G00.05": {"001", "002", "003", "004", "005", "007", "010"},
@@ -169,7 +174,7 @@ AMOUNT_RUBRICS = {
 }
 DATE_RUBRICS = {
     "S20.G00.05.005", "S20.G00.05.007", "S21.G00.20.006", "S21.G00.20.007", "S21.G00.22.003", "S21.G00.22.004",
-    "S21.G00.30.006", "S21.G00.40.001", "S21.G00.50.001", "S21.G00.51.001", "S21.G00.51.002", "S21.G00.78.002",
+    "S21.G00.30.006", "S21.G00.40.001", "S21.G00.50.001", "S21.G00.62.001", "S21.G00.51.001", "S21.G00.51.002", "S21.G00.78.002",
     "S21.G00.78.003",
 }
 # Bordereau amounts are whole euros (URSSAF DSN guide), written with two decimals.
@@ -228,6 +233,9 @@ CODE_LISTS: dict[str, set[str]] = {
     "S21.G00.53.003": {"10"},  # hours
     "S21.G00.58.003": {"03"},  # montant net social
     "S21.G00.71.002": {"RETA"},  # AGIRC-ARRCO
+    # End of contract: 026 dismissal for real and serious cause, 031 end of a fixed-term
+    # contract, 043 rupture conventionnelle, 059 resignation.
+    "S21.G00.62.002": {"026", "031", "043", "059"},
     "S21.G00.79.001": {"01"},  # monthly SMIC used by the réduction générale
 }
 # Blocks present exactly once in a file, and once per employee (after each S21.G00.30).
@@ -316,6 +324,8 @@ class DsnEmployee:
     reduction: Decimal = Decimal(0)  # réduction générale of the month (positive), regularisation included
     rg_smic: Decimal | None = None  # the monthly SMIC the reduction used (S21.G00.79 type 01)
     rg_retirement_share: Decimal = Decimal(0)  # the AGIRC-ARRCO part of the reduction (code 106): 6.01 % / T
+    exit_date: datetime.date | None = None  # the contract ends this month: S21.G00.62
+    exit_reason: str = ""  # S21.G00.62.002 (payroll.models.employment.ExitReason)
 
     def contributions(self) -> dict[str, Decimal]:
         """Payslip line code → employee + employer amount, for the lines declared individually."""
@@ -382,6 +392,9 @@ def dsn_build(*, employer: DsnEmployer, employees: list[DsnEmployee], period: da
         except ValidationError:
             problems.append(_("%(matricule)s %(name)s: the social-security number (NIR) is missing or invalid.")
                             % who)
+        if person.exit_date is not None and not person.exit_reason:
+            problems.append(_("%(matricule)s %(name)s: the contract ends this month; give the reason it ended in the "
+                              "employment data (the DSN declares it).") % who)
         if person.birth_date is None:
             problems.append(_("%(matricule)s %(name)s: the birth date is missing; give it in the entrepreneur's record "
                               "or in the monthly file (column date_naissance).") % who)
@@ -514,6 +527,9 @@ def _write_person(w: _Writer, person: DsnEmployee, *, employer: DsnEmployer, per
     w.add("S21.G00.40.017", employer.idcc or "9999")
     w.add("S21.G00.40.018", "200")
     w.add("S21.G00.40.020", "200")
+    if person.exit_date is not None:
+        w.add("S21.G00.62.001", dsn_date(person.exit_date))
+        w.add("S21.G00.62.002", person.exit_reason)
     w.add("S21.G00.71.002", "RETA")
     w.add("S21.G00.50.001", dsn_date(payment_day))
     w.add("S21.G00.50.002", dsn_amount(person.taxable_net))
@@ -615,6 +631,7 @@ def dsn_check(text: str) -> list[str]:
     # Cross-rubric rules: bases and their contributions, the bordereau's amounts.
     base_groups: list[dict] = []
     paid: dict[str, str] = {}
+    declared_month = ""
     ctp_lines: list[dict[str, str]] = []
 
     def close(block: str | None, fields: set[str], at: int) -> None:
@@ -669,6 +686,11 @@ def dsn_check(text: str) -> list[str]:
             problems.append(f"line {number}: S10.G00.02.005 phone {value!r} must have ten digits")
         if rubric == "S10.G00.02.004" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
             problems.append(f"line {number}: S10.G00.02.004 {value!r} is not an e-mail address")
+        if rubric == "S20.G00.05.005":
+            declared_month = value[2:]
+        if rubric == "S21.G00.62.001" and _valid_date(value) and value[2:] != declared_month:
+            problems.append(f"line {number}: S21.G00.62.001 end of contract {value} is not in the month declared "
+                            "(SIG-13)")
         if block in ("S21.G00.20", "S21.G00.22") and field_no == "005":
             paid[block] = value
         if block == "S21.G00.23":

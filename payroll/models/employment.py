@@ -22,6 +22,15 @@ class PayStatus(models.TextChoices):
     NON_CADRE = "non_cadre", _("Non-cadre")
 
 
+class ExitReason(models.TextChoices):
+    """Why a contract ended, as the DSN codes it (S21.G00.62.002, cahier technique de la DSN)."""
+
+    END_OF_FIXED_TERM = "031", _("End of a fixed-term contract")
+    CONVENTIONAL = "043", _("Rupture conventionnelle")
+    RESIGNATION = "059", _("Resignation")
+    DISMISSAL = "026", _("Dismissal for real and serious cause")
+
+
 class Employment(models.Model):
     workspace = models.ForeignKey("backoffice.Workspace", on_delete=models.PROTECT, related_name="+")
     entrepreneur = models.OneToOneField("backoffice.Entrepreneur", on_delete=models.PROTECT, related_name="employment")
@@ -41,6 +50,8 @@ class Employment(models.Model):
     fixed_term = models.BooleanField(_("fixed-term contract (CDD)"), default=False)
     start_date = models.DateField(_("contract start"))
     end_date = models.DateField(_("contract end"), null=True, blank=True)
+    exit_reason = models.CharField(_("reason the contract ended"), max_length=3, blank=True,
+                                   choices=ExitReason.choices)
     iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])
     contribution_rate = models.DecimalField(
         _("CAE contribution rate (%)"), max_digits=6, decimal_places=3, null=True, blank=True,

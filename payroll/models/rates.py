@@ -51,7 +51,7 @@ class RateLine(models.Model):
         constraints = [models.UniqueConstraint(fields=["table", "code"], name="unique_rate_line_code")]
 
     def __str__(self) -> str:
-        return f"{self.code} ({self.table.effective_from})"
+        return f"{self.label} ({self.table.effective_from})"  # read by staff (audit trail): not the code
 
     def as_dict(self) -> dict:
         return {

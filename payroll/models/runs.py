@@ -77,6 +77,9 @@ class Payslip(models.Model):
     leave_acquired = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     leave_taken = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     leave_balance = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    # At an exit: the days not taken paid as indemnité compensatrice (L3141-28), part of bonuses.
+    leave_paid_days = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    leave_indemnity = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     revenue = models.DecimalField(**MONEY)
     cae_contribution = models.DecimalField(**MONEY)
     # Hash of everything the PDF shows: a payslip whose content did not change is not re-rendered.

@@ -40,7 +40,7 @@ from payroll.models import Employment, PayrollPeriod, PayrollRun, PayrollSetting
 logger = logging.getLogger(__name__)
 
 # Bump when templates/pdf/payslip.typ changes what it prints: every PDF is then re-rendered.
-PAYSLIP_LAYOUT_VERSION = "4"
+PAYSLIP_LAYOUT_VERSION = "5"
 PDF_CHUNK = 100
 
 # Headings of the clarified payslip, by engine block (payroll.engine.rates.BLOCKS).
@@ -112,7 +112,8 @@ def payslip_content(*, payslip: Payslip, lines: Iterable[PayslipLine], employer:
         "hours": _q(payslip.hours, 2),
         "pas_rate": _q(payslip.pas_rate, 2),
         "pas_kind": payslip.pas_kind,
-        "pay": {"base_salary": _q(payslip.base_salary, 2), "bonuses": _q(payslip.bonuses, 2)},
+        "pay": {"base_salary": _q(payslip.base_salary, 2), "bonuses": _q(payslip.bonuses, 2),
+                "leave_indemnity": _q(payslip.leave_indemnity, 2), "leave_paid_days": _q(payslip.leave_paid_days, 2)},
         "leave": {"acquired": _q(payslip.leave_acquired, 2), "taken": _q(payslip.leave_taken, 2),
                   "balance": _q(payslip.leave_balance, 2)},
         "figures": {name: _q(getattr(payslip, name), 2) for name in MONEY_FIELDS},
@@ -181,6 +182,10 @@ def _pay_rows(content: dict) -> list[dict]:
     rows = [{"kind": "row", "cells": [*cells, fr_number(base), "", ""]}]
     if pay.get("bonuses") and Decimal(pay["bonuses"]):
         rows.append({"kind": "row", "cells": ["Primes", "", "", fr_number(Decimal(pay["bonuses"])), "", ""]})
+    if pay.get("leave_indemnity"):
+        rows.append({"kind": "row", "cells": [
+            "Indemnité compensatrice de congés payés", f"{fr_number(Decimal(pay['leave_paid_days']))} j", "",
+            fr_number(Decimal(pay["leave_indemnity"])), "", ""]})
     return rows
 
 

@@ -74,7 +74,7 @@ def rate_line_update(*, actor, line: RateLine, label: str, employee_rate: Decima
         line.save()
         line.table.save(update_fields=["updated_at"])  # auto_now: the table shows when it last changed
         audit_record(actor=actor, workspace=host_workspace(), action="payroll.rate_line_update", obj=line,
-                     changes={"table": str(line.table.effective_from), "code": line.code, **changes})
+                     changes={"table": str(line.table.effective_from), "line": line.label, **changes})
     return line
 
 

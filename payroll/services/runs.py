@@ -19,7 +19,7 @@ entrepreneur whose payslip content did not change is not written again.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -40,7 +40,7 @@ from payroll.engine import (
     solve_gross_for_employer_cost,
     solve_gross_for_net,
 )
-from payroll.engine.leave import leave_acquired
+from payroll.engine.leave import leave_acquired, leave_indemnity
 from payroll.engine.money import ZERO, cents
 from payroll.engine.payslip import PayslipLine as EngineLine
 from payroll.engine.payslip import YearToDate
@@ -89,7 +89,8 @@ PAYSLIP_FIELDS = [
     "reduction_generale", "net_social", "net_before_tax", "taxable_net", "pas_rate", "pas_kind", "pas_source",
     "pas_amount",
     "reimbursed_expenses", "net_paid", "employer_cost", "rg_smic", "ceiling", "base_tranche_a", "base_tranche_2", "base_up_to_4",
-    "base_up_to_8", "base_salary", "bonuses", "leave_acquired", "leave_taken", "leave_balance", "revenue",
+    "base_up_to_8", "base_salary", "bonuses", "leave_acquired", "leave_taken", "leave_balance", "leave_paid_days",
+    "leave_indemnity", "revenue",
     "cae_contribution", "content_hash",
 ]
 
@@ -170,6 +171,16 @@ def leave_before(workspace: Workspace, period: datetime.date) -> dict[int, Decim
     return {row["entrepreneur_id"]: (row["acquired"] or ZERO) - (row["taken"] or ZERO) for row in rows}
 
 
+def leave_reference_period(workspace: Workspace, period: datetime.date) -> dict[int, tuple[Decimal, Decimal]]:
+    """Per entrepreneur, (gross pay, paid-leave days acquired) over the earlier months of the
+    reference period, 1 June to 31 May (R3141-4 Code du travail): the "dixième" of an exit's
+    paid-leave indemnity (one query)."""
+    start = period.replace(month=6, day=1) if period.month >= 6 else period.replace(year=period.year - 1, month=6, day=1)
+    rows = (Payslip.objects.filter(workspace=workspace, period__gte=start, period__lt=period).order_by()
+            .values("entrepreneur_id").annotate(gross=Sum("gross"), acquired=Sum("leave_acquired")))
+    return {row["entrepreneur_id"]: (row["gross"] or ZERO, row["acquired"] or ZERO) for row in rows}
+
+
 def _within(day: datetime.date | None, month: datetime.date) -> datetime.date | None:
     return day if day is not None and month <= day <= last_day(month) else None
 
@@ -215,6 +226,7 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
     headcount = workspace_headcount(workspace, month.year, settings).retained
     tax_rates = compte_rendu_rates(workspace, last_day(month))
     leave = leave_before(workspace, month)
+    leave_reference = leave_reference_period(workspace, month)
     employer = employer_identity(workspace, settings)
     pay_day = payment_date(month, settings)
 
@@ -240,6 +252,7 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
             line=line, employment=employment, settings=settings, rates=rates, schemes=schemes, headcount=headcount,
             ytd=ytd.get(line.entrepreneur_id, ZERO), ytd_pay=ytd_pay.get(line.entrepreneur_id, YearToDate()),
             tax_rate=tax_rates.get(line.entrepreneur_id), leave_before=leave.get(line.entrepreneur_id, ZERO),
+            leave_reference=leave_reference.get(line.entrepreneur_id),
             month=month, workspace=workspace, run=run, outcome=outcome)
         payslip.content_hash = content_hash(payslip_content(
             payslip=payslip, lines=payslip_lines, employer=employer, employment=employment, payment_day=pay_day))
@@ -283,6 +296,7 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
 
 def _compute_line(*, line: SubmissionLine, employment: Employment | None, settings: PayrollSettings, rates,
                   schemes, headcount: int, ytd: Decimal, ytd_pay: YearToDate | None, tax_rate, leave_before: Decimal,
+                  leave_reference: tuple[Decimal, Decimal] | None,
                   month: datetime.date,
                   workspace: Workspace, run: PayrollRun,
                   outcome: RunOutcome) -> tuple[Payslip, tuple[EngineLine, ...]]:
@@ -307,6 +321,20 @@ def _compute_line(*, line: SubmissionLine, employment: Employment | None, settin
     except (TypeError, ValueError) as exc:
         raise PayrollRunError(_("Row %(row)s (%(matricule)s): %(error)s") % {
             "row": line.row_number, "matricule": person.matricule, "error": exc}) from exc
+
+    acquired = leave_acquired(period=month, entry_date=template.entry_date, exit_date=template.exit_date,
+                              sick_days=line.sick_days)
+    balance = leave_before + acquired - line.leave_taken
+    paid_days, indemnity = ZERO, ZERO
+    if template.exit_date is not None and balance > 0 and not settings.paid_leave_fund:
+        # The exit: the days not taken are paid (L3141-28), as part of the month's pay.
+        reference_gross, reference_acquired = leave_reference or (ZERO, ZERO)
+        paid_days = balance
+        indemnity = leave_indemnity(days=balance, monthly_salary=line.gross_salary or ZERO,
+                                    reference_gross=reference_gross + template.gross,
+                                    reference_acquired=reference_acquired + acquired)
+        template = replace(template, bonuses=template.bonuses + indemnity)
+        balance = ZERO
 
     try:
         if line.target_employer_cost is not None:
@@ -338,12 +366,11 @@ def _compute_line(*, line: SubmissionLine, employment: Employment | None, settin
             scheme, period=month, entry_date=person.entry_date, month=Activity(line.revenue),
             year_to_date_before=Activity(ytd)).amount
 
-    acquired = leave_acquired(period=month, entry_date=template.entry_date, exit_date=template.exit_date,
-                              sick_days=line.sick_days)
     payslip = Payslip(
         workspace=workspace, run=run, period=month, entrepreneur=person, status=status, hours=hours,
-        base_salary=result.gross - template.bonuses, bonuses=template.bonuses, leave_acquired=acquired,
-        leave_taken=line.leave_taken, leave_balance=leave_before + acquired - line.leave_taken,
+        base_salary=result.gross - template.bonuses, bonuses=template.bonuses - indemnity, leave_acquired=acquired,
+        leave_taken=line.leave_taken, leave_balance=balance,
+        leave_paid_days=paid_days or None, leave_indemnity=indemnity or None,
         gross=result.gross, total_employee_contributions=result.total_employee_contributions,
         total_employer_contributions=result.total_employer_contributions,
         reduction_generale=result.reduction_generale, net_social=result.net_social,
@@ -436,7 +463,8 @@ class DeclarationInvalid(Exception):
         self.problems = problems
 
 
-def _dsn_employee(payslip: Payslip, employment: Employment | None, rg_retirement_share: Decimal) -> DsnEmployee:
+def _dsn_employee(payslip: Payslip, employment: Employment | None, rg_retirement_share: Decimal,
+                  exit_date: datetime.date | None = None) -> DsnEmployee:
     lines = list(payslip.lines.all())
 
     def base_of(code: str) -> Decimal:
@@ -459,7 +487,8 @@ def _dsn_employee(payslip: Payslip, employment: Employment | None, rg_retirement
         lines=[(line.code, line.base, line.employee_amount, line.employer_amount) for line in lines],
         net_social=payslip.net_social, pas_from_grid=payslip.pas_source == RateSource.GRID,
         reduction=payslip.reduction_generale, rg_smic=cents(payslip.rg_smic) if payslip.rg_smic is not None else None,
-        rg_retirement_share=rg_retirement_share)
+        rg_retirement_share=rg_retirement_share, exit_date=exit_date,
+        exit_reason=(employment.exit_reason or ("031" if employment.fixed_term else "")) if employment else "")
 
 
 # AGIRC-ARRCO employer rates the réduction générale is imputed on: 4.72 % (tranche 1) + 1.29 %
@@ -471,6 +500,23 @@ RG_RETIREMENT_RATE = Decimal("6.01")
 def rg_retirement_share(rates, *, headcount_50_plus: bool) -> Decimal:
     t_max = rates.param("RG_T_MIN") + rates.param("RG_T_DELTA_GE50" if headcount_50_plus else "RG_T_DELTA_LT50")
     return RG_RETIREMENT_RATE / (t_max * 100)
+
+
+def _exits_in_month(workspace: Workspace, payroll_period: PayrollPeriod, employments) -> dict[int, datetime.date]:
+    """Per entrepreneur, the last day of a contract that ends within the month: the monthly
+    file's exit date, the employment's end date or the entrepreneur's exit date (the earliest)."""
+    month = payroll_period.period
+    found: dict[int, list[datetime.date]] = {}
+    submission = confirmed_submission(payroll_period)
+    if submission is not None:
+        for entrepreneur_id, day in SubmissionLine.objects.filter(submission=submission, exit_date__isnull=False) \
+                .values_list("entrepreneur_id", "exit_date"):
+            found.setdefault(entrepreneur_id, []).append(day)
+    for employment in employments.values():
+        for day in (employment.end_date, employment.entrepreneur.exit_date):
+            if _within(day, month):
+                found.setdefault(employment.entrepreneur_id, []).append(day)
+    return {entrepreneur_id: min(days) for entrepreneur_id, days in found.items()}
 
 
 def _headcount_at_month_end(workspace: Workspace, period: datetime.date) -> int:
@@ -517,7 +563,9 @@ def payroll_declaration_generate(*, actor, payroll_period: PayrollPeriod) -> Dec
     share = rg_retirement_share(rates, headcount_50_plus=headcount >= 50)
     order_number = Declaration.objects.filter(period=payroll_period).count() + 1
     try:
-        text = dsn_build(employer=employer, employees=[_dsn_employee(p, employments.get(p.entrepreneur_id), share)
+        exits = _exits_in_month(workspace, payroll_period, employments)
+        text = dsn_build(employer=employer, employees=[_dsn_employee(p, employments.get(p.entrepreneur_id), share,
+                                                                     exits.get(p.entrepreneur_id))
                                                       for p in payslips],
                          period=payroll_period.period, created_on=timezone.localdate(),
                          payment_day=payment_date(payroll_period.period, settings), order_number=order_number)

@@ -38,6 +38,7 @@ from payroll.services.employment import (
     employment_save,
     read_xlsx,
 )
+from payroll.services.exits import ExitNotReady, exit_documents_generate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -151,3 +152,18 @@ def people_import_template(request: HttpRequest, workspace: str) -> HttpResponse
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="employment-import.xlsx"'
     return response
+
+
+@require_POST
+def person_exit_documents(request: HttpRequest, workspace: str, pk: int) -> HttpResponse:
+    """Certificat de travail and reçu pour solde de tout compte of a contract that ended."""
+    actor = _require(request, Perm.PAYROLL_RUN)
+    entrepreneur, _employment = get_entrepreneur_with_employment(actor, pk)
+    try:
+        exit_documents_generate(actor=request.user, entrepreneur=entrepreneur)
+    except ExitNotReady as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The certificat de travail and the reçu pour solde de tout compte are in the "
+                                    "documents."))
+    return redirect("payroll_person", workspace=workspace, pk=entrepreneur.pk)

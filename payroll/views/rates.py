@@ -18,6 +18,13 @@ from backoffice.roles import Perm
 from payroll.forms import RateLineForm, RateTableCopyForm, RateTableForm
 from payroll.selectors.rates import get_rate_line, get_rate_table, rate_table_list, rate_table_runs_count
 from payroll.services.rate_tables import rate_line_update, rate_table_copy, rate_table_update
+from payroll.ui import base_label, condition_label, param_label
+
+
+def _labelled(line):
+    """The line with its base and condition in words (payroll/ui.py), for the templates."""
+    line.base_label, line.condition_label = base_label(line.base), condition_label(line.condition)
+    return line
 
 
 def rate_tables(request: HttpRequest) -> HttpResponse:
@@ -27,9 +34,10 @@ def rate_tables(request: HttpRequest) -> HttpResponse:
 
 def rate_table_detail(request: HttpRequest, pk: int) -> HttpResponse:
     table = get_rate_table(request.actor, pk)
-    params = [(name, entry.get("value"), entry.get("source", "")) for name, entry in table.params.items()]
+    params = [(name, param_label(name), entry.get("value"), entry.get("source", ""))
+              for name, entry in table.params.items()]
     return render(request, "payroll/rates_detail.html", {
-        "table": table, "lines": list(table.lines.order_by("order")), "params": params,
+        "table": table, "lines": [_labelled(line) for line in table.lines.order_by("order")], "params": params,
         "runs": rate_table_runs_count(table)})
 
 
@@ -72,10 +80,10 @@ def rate_line_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Line %(code)s saved.") % {"code": line.code})
+            messages.success(request, _("Line %(label)s saved.") % {"label": line.label})
             return redirect("staff:payroll:rate_table", pk=line.table_id)
     return render(request, "payroll/rates_line_form.html", {
-        "form": form, "line": line, "table": line.table, "runs": rate_table_runs_count(line.table)})
+        "form": form, "line": _labelled(line), "table": line.table, "runs": rate_table_runs_count(line.table)})
 
 
 def rate_table_new(request: HttpRequest) -> HttpResponse:

@@ -87,7 +87,7 @@ def test_an_edited_rate_changes_the_computed_line_and_is_audited(world):
     (entry,) = audit("payroll.rate_line_update")
     assert entry.workspace == world.host and entry.actor == officer
     assert entry.changes["employer_rate"] == ["0.3000", "0.50"]
-    assert entry.changes["table"] == "2026-01-01" and entry.changes["code"] == "csa"
+    assert entry.changes["table"] == "2026-01-01" and entry.changes["line"] == csa.label
 
 
 @pytest.mark.parametrize(("overrides", "field", "message"), [
