@@ -31,11 +31,13 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime
 import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import numpy as np
@@ -736,5 +738,56 @@ def load_dataset(file_or_path, *, name: str):
     return dataset
 
 
+# --- cell values as French users type them ---------------------------------------------------
+
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
+
+
+def french_decimal(value, *, unit: str = "") -> Decimal | None:
+    """A number cell, or a text typed the French way ("151,67", "1 234,5", with `unit` such
+    as "%" or "€" after it), as a Decimal; None when empty. ValueError when it is not a
+    finite number: each caller words its own message.
+
+    xlsx stores numbers as binary doubles: `repr` gives the shortest decimal that reads back
+    to the same double, i.e. what the user typed (151.67), and Decimal is built from that text."""
+    if value in ("", None):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, float):
+        text = repr(value)
+    elif isinstance(value, int):
+        text = str(value)
+    else:
+        text = str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", ".")
+        if unit:
+            text = text.removesuffix(unit)
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(value) from None
+    if not number.is_finite():
+        raise ValueError(value)
+    return number
+
+
+def french_date(value) -> datetime.date | None:
+    """A date cell, or a text "31/01/2026" (or 2026-01-31, 31-01-2026, 31.01.2026); None when
+    empty; ValueError otherwise."""
+    if value in ("", None):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(value)
+
+
 __all__ = ["ACCEPTED", "MAX_COLUMNS", "MAX_ROWS", "CellProblem", "FileRejected", "Table", "as_path", "column_letter",
-           "extension_of", "is_blank", "load_dataset", "max_row_number", "open_table", "problem_column"]
+           "extension_of", "french_date", "french_decimal", "is_blank", "load_dataset", "max_row_number", "open_table", "problem_column"]

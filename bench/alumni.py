@@ -6,7 +6,8 @@
 Builds 1,000 alumni companies (spun off from 10 CAEs) with 5 years of yearly declarations,
 12,000 directory profiles (11,000 entrepreneurs of the CAEs + the 1,000 companies), every
 workspace in the directory; then prints the time and query count of:
-1. the staff contributions ledger (selector + page with its SVG chart, and the xlsx export);
+1. the staff contributions ledger (selector + a page of 50 rows with its SVG chart, a later page,
+   the staff dashboard's per-service charts, and the xlsx export of every row);
 2. an alumni company's portal home and its contributions page;
 3. directory searches (free text, trade filter, CAE filter) as a member of a joined CAE.
 """
@@ -120,6 +121,9 @@ def main() -> None:
         measure("monthly due chart data", lambda: len(monthly_due(year=today.year - 1)))
         measure("GET /staff/alumni/contributions/ (page + SVG chart)",
                 lambda: staff_client.get(f"/staff/alumni/contributions/?year={today.year - 1}").status_code)
+        measure("GET …/contributions/?page=20 (a later page)",
+                lambda: staff_client.get(f"/staff/alumni/contributions/?year={today.year - 1}&page=20").status_code)
+        measure("GET /staff/ (dashboard: due vs paid per service)", lambda: staff_client.get("/staff/").status_code)
         measure("GET …/contributions/?format=xlsx (export)",
                 lambda: staff_client.get(f"/staff/alumni/contributions/?year={today.year - 1}&format=xlsx").status_code)
         print("2. portal (an alumni company)")

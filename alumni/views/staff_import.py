@@ -7,8 +7,10 @@ another file) and valid for an hour. The file is read again, checked again, then
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import tempfile
+import time
 from pathlib import Path
 
 from django.contrib import messages
@@ -37,8 +39,18 @@ def _folder() -> Path:
     return folder
 
 
+def _sweep(folder: Path) -> None:
+    """Previews never confirmed: their files go once their token has expired."""
+    limit = time.time() - MAX_AGE
+    for old in folder.iterdir():
+        with contextlib.suppress(OSError):
+            if old.stat().st_mtime < limit:
+                old.unlink()
+
+
 def _keep(upload) -> tuple[Path, str]:
-    """Save the upload for the confirmation; (path, signed token)."""
+    """Save the upload for the confirmation; (path, stored name)."""
+    _sweep(_folder())
     ext = extension_of(upload.name)
     name = f"{secrets.token_hex(16)}.{ext if ext in ('xlsx', 'csv') else 'bin'}"
     path = _folder() / name

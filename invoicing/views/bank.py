@@ -22,6 +22,7 @@ from invoicing.selectors.bank import (
 )
 from invoicing.selectors.staff import require_staff
 from invoicing.services.bank import bank_line_dismiss, bank_line_match, statement_import
+from invoicing.views.invoices import flash_errors
 
 
 def bank_home(request: HttpRequest) -> HttpResponse:
@@ -58,40 +59,34 @@ def bank_review(request: HttpRequest) -> HttpResponse:
     return render(request, "invoicing/bank_review.html", {"lines": lines})
 
 
-def _errors(request: HttpRequest, errors) -> None:
-    for message in errors:
-        messages.error(request, message)
+def _handle_line(request: HttpRequest, pk: int, form_class, act, success) -> HttpResponse:
+    """Match or set aside one credit of the review list, then back to the list."""
+    line = get_bank_line(request.actor, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        flash_errors(request, form.errors)
+        return redirect("staff:invoicing:bank_review")
+    try:
+        act(line, form.cleaned_data)
+    except ValidationError as error:
+        flash_errors(request, error)
+    else:
+        messages.success(request, success(form.cleaned_data))
+    return redirect("staff:invoicing:bank_review")
 
 
 @require_POST
 def bank_line_match_view(request: HttpRequest, pk: int) -> HttpResponse:
-    line = get_bank_line(request.actor, pk)
-    form = BankMatchForm(request.POST)
-    if not form.is_valid():
-        _errors(request, [m for errors in form.errors.values() for m in errors])
-        return redirect("staff:invoicing:bank_review")
-    try:
-        bank_line_match(actor=request.user, line=line, number=form.cleaned_data["number"],
-                        overpayment=form.cleaned_data["overpayment"])
-    except ValidationError as error:
-        _errors(request, error.messages)
-    else:
-        messages.success(request, _("Credit matched to invoice %(number)s.") % {
-            "number": form.cleaned_data["number"].strip().upper()})
-    return redirect("staff:invoicing:bank_review")
+    return _handle_line(
+        request, pk, BankMatchForm,
+        lambda line, data: bank_line_match(actor=request.user, line=line, number=data["number"],
+                                           overpayment=data["overpayment"]),
+        lambda data: _("Credit matched to invoice %(number)s.") % {"number": data["number"].strip().upper()})
 
 
 @require_POST
 def bank_line_dismiss_view(request: HttpRequest, pk: int) -> HttpResponse:
-    line = get_bank_line(request.actor, pk)
-    form = BankDismissForm(request.POST)
-    if not form.is_valid():
-        _errors(request, [m for errors in form.errors.values() for m in errors])
-        return redirect("staff:invoicing:bank_review")
-    try:
-        bank_line_dismiss(actor=request.user, line=line, note=form.cleaned_data["note"])
-    except ValidationError as error:
-        _errors(request, error.messages)
-    else:
-        messages.success(request, _("Credit set aside: it pays no invoice."))
-    return redirect("staff:invoicing:bank_review")
+    return _handle_line(
+        request, pk, BankDismissForm,
+        lambda line, data: bank_line_dismiss(actor=request.user, line=line, note=data["note"]),
+        lambda data: _("Credit set aside: it pays no invoice."))

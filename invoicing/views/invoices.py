@@ -47,6 +47,15 @@ def _to_invoice(workspace: str, pk: int):
     return redirect("invoice_detail", workspace=workspace, pk=pk)
 
 
+def flash_errors(request: HttpRequest, errors) -> None:
+    """A refused form or service, shown as messages on the page it goes back to."""
+    if hasattr(errors, "messages"):  # a ValidationError
+        errors = {None: errors.messages}
+    for field_errors in errors.values():
+        for message in field_errors:
+            messages.error(request, message)
+
+
 def _refused(request: HttpRequest, error: InvoicingError) -> None:
     for message in error.messages:
         messages.error(request, message)
@@ -115,9 +124,7 @@ def invoice_line_add_view(request: HttpRequest, workspace: str, pk: int) -> Http
         except InvoicingError as error:
             _refused(request, error)
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        flash_errors(request, form.errors)
     return _to_invoice(workspace, pk)
 
 
@@ -153,9 +160,7 @@ def invoice_credit_note(request: HttpRequest, workspace: str, pk: int) -> HttpRe
     invoice = get_invoice_for_update(request.actor, pk)
     form = CreditNoteForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        flash_errors(request, form.errors)
         return _to_invoice(workspace, pk)
     data = form.cleaned_data
     lines = None
@@ -202,12 +207,9 @@ def invoice_payment(request: HttpRequest, workspace: str, pk: int) -> HttpRespon
             payment_record(actor=request.user, invoice=invoice, **form.cleaned_data)
             messages.success(request, _("Payment recorded."))
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_errors(request, error)
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        flash_errors(request, form.errors)
     return _to_invoice(workspace, pk)
 
 
@@ -226,7 +228,5 @@ def invoice_status_view(request: HttpRequest, workspace: str, pk: int) -> HttpRe
         except InvoicingError as error:
             _refused(request, error)
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        flash_errors(request, form.errors)
     return _to_invoice(workspace, pk)

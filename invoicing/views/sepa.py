@@ -18,7 +18,7 @@ from invoicing.forms import DebitBatchForm, DebitRejectForm, MandateForm
 from invoicing.selectors.sepa import batch_lines, batch_list, get_batch, get_debit_line, mandate_list
 from invoicing.selectors.staff import customer_workspaces, require_staff
 from invoicing.services.sepa import debit_reject, mandate_create, sepa_batch_create
-from invoicing.views.invoices import _attachment
+from invoicing.views.invoices import _attachment, flash_errors
 
 
 def mandates(request: HttpRequest) -> HttpResponse:
@@ -87,13 +87,10 @@ def debit_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
             with staff_wide("the batch's lines span customers"):
                 debit_reject(actor=request.user, line=line, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_errors(request, error)
         else:
             messages.success(request, _("Rejection recorded: invoice %(number)s is unpaid again.") % {
                 "number": line.invoice.number})
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        flash_errors(request, form.errors)
     return redirect("staff:invoicing:debit_batch", pk=line.batch_id)

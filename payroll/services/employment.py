@@ -20,7 +20,7 @@ import datetime
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from backoffice.models import Entrepreneur, Workspace
 from backoffice.services.audit import audit_record, diff_fields, snapshot
 from backoffice.services.entrepreneurs import redact_personal_ids
-from backoffice.spreadsheets import FileRejected, extension_of, load_dataset
+from backoffice.spreadsheets import FileRejected, extension_of, french_date, french_decimal, load_dataset
 from backoffice.validators import compact_iban
 from payroll.models import Employment, RiskRate
 from payroll.models.employment import ContractType, PayStatus
@@ -220,47 +220,23 @@ def _text(value: Any) -> str:
 
 
 def _cell_decimal(value: Any, places: int) -> Decimal | None:
-    """A number cell or a French-typed text ("151,67", "1 234,5") as a Decimal.
-
-    xlsx stores numbers as binary doubles: `repr` gives the shortest decimal that reads back
-    to the same double, i.e. what the user typed (151.67), and Decimal is built from that text.
-    """
-    if value in ("", None):
-        return None
-    if isinstance(value, bool):
-        raise ValueError(_("expected a number"))
-    if isinstance(value, float):
-        text = repr(value)
-    elif isinstance(value, int):
-        text = str(value)
-    else:
-        text = str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", ".")
-        text = text.removesuffix("%")
+    """A number cell or a French-typed text ("151,67", "1 234,5", "5 %") with at most `places` decimals."""
     try:
-        number = Decimal(text)
-    except InvalidOperation:
+        number = french_decimal(value, unit="%")
+    except ValueError:
         raise ValueError(_("expected a number")) from None
-    if not number.is_finite():
-        raise ValueError(_("expected a number"))
+    if number is None:
+        return None
     if number != number.quantize(Decimal(1).scaleb(-places)):
         raise ValueError(_("at most %(places)s decimals") % {"places": places})
     return number.quantize(Decimal(1).scaleb(-places))
 
 
 def _cell_date(value: Any) -> datetime.date | None:
-    if value in ("", None):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = str(value).strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(_("expected a date such as 31/01/2026"))
+    try:
+        return french_date(value)
+    except ValueError:
+        raise ValueError(_("expected a date such as 31/01/2026")) from None
 
 
 def _cell_choice(value: Any, choices: dict[str, str], expected: str) -> str:

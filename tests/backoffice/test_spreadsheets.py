@@ -149,3 +149,36 @@ def test_an_over_limit_submission_ends_failed_not_validating(world, settings, dj
         submission.refresh_from_db()
     assert submission.state == SubmissionState.FAILED
     assert [e["code"] for e in submission.errors] == ["too_much_memory"]
+
+
+@pytest.mark.parametrize(("raw", "unit", "expected"), [
+    ("1 234,50", "", "1234.50"), ("1\u00a0234,5", "", "1234.5"), (151.67, "", "151.67"), (14, "", "14"),
+    ("12,5 %", "%", "12.5"), ("450,00 €", "€", "450.00"), ("", "", None), (None, "", None),
+])
+def test_french_decimal_reads_what_french_users_type(raw, unit, expected):
+    from decimal import Decimal
+
+    from backoffice.spreadsheets import french_decimal
+
+    assert french_decimal(raw, unit=unit) == (None if expected is None else Decimal(expected))
+
+
+@pytest.mark.parametrize("raw", ["douze", True, "1,2,3", "nan", "inf"])
+def test_french_decimal_refuses_what_is_not_a_number(raw):
+    from backoffice.spreadsheets import french_decimal
+
+    with pytest.raises(ValueError):
+        french_decimal(raw)
+
+
+def test_french_date_formats():
+    import datetime
+
+    from backoffice.spreadsheets import french_date
+
+    day = datetime.date(2026, 1, 31)
+    assert {french_date(v) for v in ("31/01/2026", "2026-01-31", "31-01-2026", "31.01.2026", day,
+                                     datetime.datetime(2026, 1, 31, 8))} == {day}
+    assert french_date("") is None
+    with pytest.raises(ValueError):
+        french_date("31/02/2026")

@@ -30,6 +30,16 @@ def test_constructys_is_seeded_with_15_calendar_days(db):
     assert all(o.source for o in Opco.objects.all())
 
 
+def test_akto_is_seeded_with_30_calendar_days(db):
+    """AKTO, « Process de dépôt … dossier formation » (akto.fr, plan de développement des
+    compétences): the file is lodged 30 calendar days before the training starts."""
+    opco = Opco.objects.get(code="akto")
+    assert (opco.request_days_before, opco.request_day_count) == (30, "calendar")
+    assert "30 jours calendaires" in opco.source and "akto.fr" in opco.source
+    # A course starting Monday 1 June 2026: 30 calendar days before is Saturday 2 May.
+    assert submit_before(D(2026, 6, 1), opco.request_days_before, opco.request_day_count) == D(2026, 5, 2)
+
+
 def test_calendar_days_do_not_skip_weekends():
     # A course starting Monday 1 June 2026: 15 calendar days before is Sunday 17 May.
     assert submit_before(D(2026, 6, 1), 15, "calendar") == D(2026, 5, 17)

@@ -18,10 +18,9 @@ one kind per sheet, so a CAE's existing catalogue moves in at once.
 
 from __future__ import annotations
 
-import datetime
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -33,6 +32,7 @@ from openpyxl import Workbook
 from stdnum.fr import siret as stdnum_siret
 
 from backoffice.safe_cells import DANGEROUS_PREFIXES, number_cell, text_cell
+from backoffice.spreadsheets import french_date, french_decimal
 from training.models import Course, DayCount, Modality, Opco, PriceBasis, TrainingBody
 from training.services.reference import (
     BODY_FIELDS,
@@ -53,18 +53,10 @@ class FrenchDecimalWidget(widgets.DecimalWidget):
     """"1 234,50", "1234.5", 1234.5 or empty (None)."""
 
     def clean(self, value, row=None, **kwargs):
-        if value in ("", None):
-            return None
-        if isinstance(value, float):
-            value = repr(value)
-        text = str(value).replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("€", "").replace(",", ".")
         try:
-            number = Decimal(text)
-        except InvalidOperation:
+            return french_decimal(value, unit="€")
+        except ValueError:
             raise ValueError(_("a number (e.g. 1 234,50)")) from None
-        if not number.is_finite():
-            raise ValueError(_("a number (e.g. 1 234,50)"))
-        return number
 
 
 class WholeNumberWidget(widgets.IntegerWidget):
@@ -81,18 +73,10 @@ class WholeNumberWidget(widgets.IntegerWidget):
 
 class FrenchDateWidget(widgets.DateWidget):
     def clean(self, value, row=None, **kwargs):
-        if value in ("", None):
-            return None
-        if isinstance(value, datetime.datetime):
-            return value.date()
-        if isinstance(value, datetime.date):
-            return value
-        for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-            try:
-                return datetime.datetime.strptime(str(value).strip(), fmt).date()
-            except ValueError:
-                continue
-        raise ValueError(_("a date DD/MM/YYYY"))
+        try:
+            return french_date(value)
+        except ValueError:
+            raise ValueError(_("a date DD/MM/YYYY")) from None
 
     def render(self, value, obj=None, **kwargs):
         return value.strftime("%d/%m/%Y") if value else ""
