@@ -131,6 +131,11 @@ class EmploymentForm(forms.Form):
         return data
 
 
+class TaxRateImportForm(forms.Form):
+    file = forms.FileField(label=_("Compte rendu (.csv or .xlsx)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}))
+
+
 class EmploymentImportForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (.xlsx)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from payroll.views import people, settings, simulation
+from payroll.views import people, settings, simulation, tax_rates
 
 urlpatterns: list = [
     path("people/", people.people, name="payroll_people"),
@@ -13,6 +13,7 @@ urlpatterns: list = [
     path("people/<int:pk>/iban/", people.person_iban_reveal, name="payroll_person_iban"),
     path("people/<int:pk>/exit-documents/", people.person_exit_documents, name="payroll_person_exit_documents"),
     path("settings/", settings.payroll_settings, name="payroll_settings"),
+    path("tax-rates/", tax_rates.tax_rates, name="payroll_tax_rates"),
     path("settings/edit/", settings.payroll_settings_edit, name="payroll_settings_edit"),
     path("simulation/", simulation.simulation, name="payroll_simulation"),
 ]

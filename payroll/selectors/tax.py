@@ -40,3 +40,9 @@ def choose_rate(*, imported: TaxRate | None, from_file: Decimal | None) -> Chose
     if from_file is not None:
         return ChosenRate(from_file, RateKind.PERSONALISED, RateSource.MONTHLY_FILE)
     return ChosenRate(None, RateKind.NON_PERSONALISED, RateSource.GRID)
+
+
+def tax_rates_of(workspace: Workspace):
+    """The imported rates of the workspace, newest first, with their entrepreneur (one query)."""
+    return TaxRate.objects.filter(workspace=workspace).select_related("entrepreneur").order_by(
+        "entrepreneur__last_name", "entrepreneur__first_name", "-valid_from")[:500]

@@ -21,6 +21,7 @@ from payroll.engine.leave import leave_indemnity
 from payroll.exports.dsn import dsn_check
 from payroll.models import Payslip
 from payroll.services.exits import ExitNotReady, exit_documents_generate
+from payroll.services.payslips import payslips_render
 from payroll.services.runs import DeclarationInvalid, payroll_declaration_generate, payroll_run
 from tests.conftest import login
 from tests.factories import EntrepreneurFactory, build_payroll_month
@@ -64,6 +65,14 @@ def test_exit_month_pays_the_leave_declares_the_end_and_gives_the_documents(ws):
     assert (slip.leave_acquired, slip.leave_paid_days, slip.leave_indemnity, slip.leave_balance) == (
         D("1.61"), D("1.61"), D("250.00"), D("0.00"))
     assert slip.gross == D("2750.00") and slip.base_salary == D("2500.00") and slip.bonuses == 0
+
+    # The final payslip prints the indemnity on its own line and still fits one page.
+    payslips_render(actor=None, workspace=ws, payroll_period=period)
+    slip.refresh_from_db()
+    with slip.pdf.file.open("rb") as handle:
+        reader = PdfReader(io.BytesIO(handle.read()))
+    assert len(reader.pages) == 1
+    assert "Indemnité compensatrice de congés payés 1,61 j" in pdf_text(slip.pdf)
 
     declaration = payroll_declaration_generate(actor=None, payroll_period=period)
     with declaration.document.file.open("rb") as handle:

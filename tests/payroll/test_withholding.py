@@ -162,3 +162,25 @@ def test_compte_rendu_import_is_all_or_nothing_with_row_errors(ws, tmp_path):
         f"nir;taux;date_effet\n{person.nir};6;01/03/2026\n")))
     assert (again.created, again.updated) == (0, 1)
     assert TaxRate.objects.get().rate == D("6.00")
+
+
+def test_the_payroll_team_imports_a_compte_rendu_from_its_page(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    person = EntrepreneurFactory(workspace=world.partner_a, last_name="Taux")
+    url = reverse("payroll_tax_rates", args=["cae-a"])
+    staff = login(world.users["staff"])
+    upload = SimpleUploadedFile("cr.csv", f"nir;taux;date_effet\n{person.nir};4,2;01/02/2026\n".encode(),
+                                content_type="text/csv")
+    assert staff.post(url, {"file": upload}).status_code == 302
+    page = login(world.users["partner_a"]).get(url).content.decode()
+    assert "TAUX" in page.upper() and "4,2" in page
+    bad = SimpleUploadedFile("cr.csv", b"nir;taux;date_effet\n123;4,2;01/02/2026\n", content_type="text/csv")
+    response = staff.post(url, {"file": bad})
+    assert response.status_code == 200 and not response.context["report"].ok
+    again = SimpleUploadedFile("cr.csv", f"nir;taux;date_effet\n{person.nir};5;01/03/2026\n".encode(),
+                               content_type="text/csv")
+    assert login(world.users["partner_a"]).post(url, {"file": again}).status_code == 403
