@@ -106,7 +106,8 @@ def payslip_simulate(*, workspace: Workspace, period: datetime.date, mode: str, 
 
     template = PayslipInput(
         period=period.replace(day=1), status=status, gross_salary=amount if mode == "gross" else ZERO,
-        at_mp_rate=settings.at_mp_rate, contractual_hours=hours, pas_rate=pas_rate,
+        at_mp_rate=employment.risk_rate.rate if employment is not None and employment.risk_rate_id
+        else settings.at_mp_rate, contractual_hours=hours, pas_rate=pas_rate,
         headcount=workspace_headcount(workspace, period.year, settings).retained,
         mobility_rate=settings.mobility_rate, fixed_term=bool(employment and employment.fixed_term),
         schemes=engine_schemes(settings, status), alsace_moselle=settings.alsace_moselle)

@@ -53,6 +53,12 @@ def test_staff_records_rates_per_establishment_and_an_employee_gets_their_jobs_r
     assert (at_mp[mason.entrepreneur_id].employer_rate, at_mp[mason.entrepreneur_id].employer_amount) == (
         D("4.6000"), D("115.00"))
     assert at_mp[consultant.pk].employer_amount == D("32.50")
+    with scope(workspace=ws):  # a simulation for the mason uses the same rate
+        from payroll.services.simulation import payslip_simulate
+
+        simulated = payslip_simulate(workspace=ws, period=period.period, mode="gross", amount=D("2500.00"),
+                                     entrepreneur=mason.entrepreneur)
+    assert simulated.payslip.line("at_mp").employer_amount == D("115.00")
 
     # The rate changes: the row is kept (the employment still points at it); removed: back to default.
     client.post(reverse("payroll_settings_edit", args=["cae-a"]), form_data(ws, **risk_rows(ws, [
