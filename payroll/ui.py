@@ -152,6 +152,7 @@ CONDITION_LABELS = {
     "alsace_moselle": _("Alsace-Moselle only"),
     "not_alsace_moselle": _("Outside Alsace-Moselle"),
     "fixed_term": _("Fixed-term contracts (CDD)"),
+    "leave_fund": _("Members of a building-trade paid-leave fund"),
     "gross_le_smic": _("Pay up to %(n)s SMIC"),
     "gross_gt_smic": _("Pay above %(n)s SMIC"),
 }
