@@ -50,3 +50,11 @@ register_audit_labels({
     "training.slot_add": _("Half-day added to a session"),
     "training.slot_delete": _("Half-day removed from a session"),
 })
+
+from backoffice.interface import register_audit_fields  # noqa: E402
+
+register_audit_fields({
+    "absent": _("Absent"), "present": _("Present"), "amount_asked": _("Amount asked"), "opco": _("OPCO"),
+    "participant": _("Participant"), "session": _("Session"), "slot": _("Half-day"), "trainees": _("Trainees"),
+    "waiting": _("On the waiting list"), "workshop": _("Workshop"), "workspaces": _("Workspaces"),
+})
