@@ -6,6 +6,7 @@ from backoffice.interface import (
     DashboardPanel,
     NavGroup,
     NavItem,
+    register_audit_fields,
     register_audit_labels,
     register_entrepreneur_facts,
     register_nav,
@@ -88,7 +89,6 @@ def _contributions_panel(actor) -> dict:
 register_panel(DashboardPanel("alumni_contributions", template="alumni/_dashboard_panel.html",
                               context=_contributions_panel, perm=Perm.ALUMNI_MANAGE, order=40))
 
-from backoffice.interface import register_audit_fields  # noqa: E402
 
 register_audit_fields({
     "abstentions": _("Abstentions"), "against": _("Against"), "for": _("For"), "amount": _("Amount"),

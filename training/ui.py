@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.interface import NavGroup, NavItem, register_audit_labels, register_nav
+from backoffice.interface import NavGroup, NavItem, register_audit_fields, register_audit_labels, register_nav
 from backoffice.roles import Perm
 
 
@@ -51,7 +51,6 @@ register_audit_labels({
     "training.slot_delete": _("Half-day removed from a session"),
 })
 
-from backoffice.interface import register_audit_fields  # noqa: E402
 
 register_audit_fields({
     "absent": _("Absent"), "present": _("Present"), "amount_asked": _("Amount asked"), "opco": _("OPCO"),
