@@ -212,13 +212,13 @@ class DeclarationResource(resources.Resource):
 
 
 def column_names(resource: resources.Resource) -> list[str]:
-    return [f.column_name for f in resource.get_fields()]
+    return [f.column_name for f in resource.fields.values()]
 
 
 def clean_row(resource: resources.Resource, row: dict) -> tuple[dict, list[tuple[str, str]]]:
     """(values by attribute, [(column, French message)]) for one row given as {column: raw value}."""
     values, errors = {}, []
-    for f in resource.get_fields():
+    for f in resource.fields.values():
         raw = row.get(f.column_name, "")
         try:
             values[f.attribute] = f.widget.clean(raw, row=row)
@@ -230,4 +230,4 @@ def clean_row(resource: resources.Resource, row: dict) -> tuple[dict, list[tuple
 
 def export_rows(resource: resources.Resource, objects) -> list[list]:
     """Each object (a dict keyed by attribute) as the row of cells the resource's widgets render."""
-    return [[f.widget.render(f.get_value(obj)) for f in resource.get_fields()] for obj in objects]
+    return [[f.widget.render(f.get_value(obj)) for f in resource.fields.values()] for obj in objects]
