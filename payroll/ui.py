@@ -188,3 +188,8 @@ def condition_label(condition: str | None) -> str:
 
 # Rate-table audit entries name parameters by code ("SMIC_HOURLY": [before, after]).
 register_audit_fields({**PARAM_LABELS, "copied_from": _("Copied from"), "payroll.rateline.line": _("Line")})
+register_audit_fields({
+    "effective_from": _("In force from"), "end": _("End"), "entrepreneurs": _("Entrepreneurs"),
+    "expires_on": _("Valid until"), "net_paid": _("Net paid"), "period": _("Period"), "state": _("State"),
+    "table": _("Rate table"), "title": _("Title"), "with_nir": _("With a social security number"),
+})
