@@ -95,6 +95,11 @@ class EmploymentForm(forms.Form):
         label=_("AT/MP rate (establishment and risk code)"), queryset=RiskRate.objects.none(), required=False,
         empty_label=_("The workspace's default rate"),
         help_text=_("The rate of the establishment and risk code of this person's job (payroll settings)."))
+    trade_category = forms.ChoiceField(
+        label=_("Building-trade category"), required=False,
+        choices=[("", "—"), ("etam", _("ETAM (employees, technicians, supervisors)")),
+                 ("ouvrier", _("Ouvrier (manual worker)"))],
+        help_text=_("Building-trade CAEs: the non-cadres' category, which picks their provident scheme."))
     fixed_term = forms.BooleanField(label=_("Fixed-term contract (CDD)"), required=False,
                                     # xgettext:no-python-format  (a literal %, not a placeholder)
                                     help_text=_("The CAE then owes the CPF-CDD contribution (1 % of pay)."))
@@ -220,7 +225,8 @@ class SchemeForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=SchemeKind.choices)
     label = forms.CharField(label=_("Label"), max_length=200)
     applies_to = forms.ChoiceField(label=_("Applies to"), choices=[
-        ("all", _("everyone")), ("cadre", _("cadres")), ("non_cadre", _("non-cadres"))])
+        ("all", _("everyone")), ("cadre", _("cadres")), ("non_cadre", _("non-cadres")),
+        ("etam", _("building-trade ETAM")), ("ouvrier", _("building-trade ouvriers"))])
     base = forms.ChoiceField(label=_("Base"), choices=SCHEME_BASE_CHOICES)
     employee_rate = FrenchDecimalField(label=_("Employee rate (%)"), max_digits=7, decimal_places=4, required=False)
     employer_rate = FrenchDecimalField(label=_("Employer rate (%)"), max_digits=7, decimal_places=4, required=False)

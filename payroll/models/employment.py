@@ -43,6 +43,12 @@ class Employment(models.Model):
         help_text=_("151.67 is full time. Empty when pay follows activity, not time."))
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
     classification = models.CharField(_("classification"), max_length=120, blank=True)
+    # Building trades: non-cadres are ETAM or ouvriers, each with their own collective agreement
+    # (CCN ETAM du bâtiment IDCC 2609; ouvriers IDCC 1596/1597; cadres IDCC 2420) and their own
+    # PRO BTP provident scheme (Scheme.applies_to "etam" / "ouvrier").
+    trade_category = models.CharField(_("building-trade category"), max_length=10, blank=True, choices=[
+        ("etam", _("ETAM (employees, technicians, supervisors)")), ("ouvrier", _("Ouvrier (manual worker)"))],
+        help_text=_("Building-trade CAEs: the non-cadres' category, which picks their provident scheme."))
     risk_rate = models.ForeignKey(
         "payroll.RiskRate", verbose_name=_("AT/MP rate (establishment and risk code)"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",

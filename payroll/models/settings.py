@@ -119,7 +119,8 @@ class Scheme(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=SchemeKind.choices)
     label = models.CharField(_("label"), max_length=200)
     applies_to = models.CharField(_("applies to"), max_length=20, default="all",
-                                  choices=[("all", _("everyone")), ("cadre", _("cadres")), ("non_cadre", _("non-cadres"))])
+                                  choices=[("all", _("everyone")), ("cadre", _("cadres")), ("non_cadre", _("non-cadres")),
+                                           ("etam", _("building-trade ETAM")), ("ouvrier", _("building-trade ouvriers"))])
     base = models.CharField(_("base"), max_length=20, default="total",
                             # xgettext:no-python-format  (a literal %, not a placeholder)
                             help_text=_("total, tranche_a, tranche_2 or pmss (a % of the full PMSS)."))

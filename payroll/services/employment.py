@@ -37,7 +37,7 @@ from payroll.models.employment import ContractType, PayStatus
 from payroll.selectors.people import entrepreneurs_by_matricule
 
 EMPLOYMENT_FIELDS = ["contract_type", "is_associate", "status", "contractual_hours", "job_title", "classification",
-                     "fixed_term", "start_date", "end_date", "exit_reason", "iban", "contribution_rate", "risk_rate_id"]
+                     "fixed_term", "trade_category", "start_date", "end_date", "exit_reason", "iban", "contribution_rate", "risk_rate_id"]
 HOURS_MAX = Decimal("400")
 
 

@@ -220,7 +220,8 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
                  .order_by("row_number"))
     employments = {e.entrepreneur_id: e for e in Employment.objects.filter(workspace=workspace)
                    .select_related("risk_rate")}
-    schemes = {status: engine_schemes(settings, status) for status in ("cadre", "non_cadre")}
+    schemes = {(status, category): engine_schemes(settings, status, category)
+               for status in ("cadre", "non_cadre") for category in ("", "etam", "ouvrier")}
     ytd = year_to_date_revenue(workspace, month)
     ytd_pay = year_to_date_pay(workspace, month)
     headcount = workspace_headcount(workspace, month.year, settings).retained
@@ -313,7 +314,7 @@ def _compute_line(*, line: SubmissionLine, employment: Employment | None, settin
             at_mp_rate=employment.risk_rate.rate if employment and employment.risk_rate else settings.at_mp_rate,
             contractual_hours=hours, bonuses=line.bonuses, reimbursed_expenses=line.reimbursed_expenses,
             pas_rate=chosen.rate, pas_territory=territory_of_address(person.address), headcount=headcount, mobility_rate=settings.mobility_rate,
-            fixed_term=bool(employment and employment.fixed_term), **leave_fund_input(settings), schemes=schemes[status],
+            fixed_term=bool(employment and employment.fixed_term), **leave_fund_input(settings), schemes=schemes[status, employment.trade_category if employment else ""],
             alsace_moselle=settings.alsace_moselle,
             entry_date=_within(employment.start_date if employment else person.entry_date, month),
             exit_date=_within(min(exits) if exits else None, month), absence_hours=line.absence_hours,

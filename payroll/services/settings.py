@@ -45,7 +45,9 @@ SCHEME_FIELDS = ["kind", "label", "applies_to", "base", "employee_rate", "employ
                  "employer_fixed"]
 # Bases a scheme may use (payroll.engine.payslip.Scheme): slices of the gross, or the full PMSS.
 SCHEME_BASES = ("total", "tranche_a", "tranche_2", "pmss")
-APPLIES_TO = ("all", "cadre", "non_cadre")
+# "etam" / "ouvrier": building-trade non-cadres of that category (Employment.trade_category), e.g.
+# the PRO BTP provident schemes of ETAM and ouvriers.
+APPLIES_TO = ("all", "cadre", "non_cadre", "etam", "ouvrier")
 RISK_FIELDS = ["siret", "risk_code", "label", "rate"]
 
 
@@ -264,14 +266,16 @@ def payroll_settings_save(*, actor, workspace: Workspace, brackets: list[dict[st
 
 # --- from the stored rows to the engine -----------------------------------------------------
 
-def engine_schemes(settings: PayrollSettings, status: str) -> tuple[EngineScheme, ...]:
+def engine_schemes(settings: PayrollSettings, status: str, trade_category: str = "") -> tuple[EngineScheme, ...]:
     """The workspace's schemes that apply to a cadre or a non-cadre, as engine Schemes
-    (uses the prefetched `settings.schemes` when there is one)."""
+    (uses the prefetched `settings.schemes` when there is one). A non-cadre of a building-trade
+    category ("etam", "ouvrier") also gets that category's schemes (PRO BTP provident)."""
+    applies = {"all", status} | ({trade_category} if trade_category and status == "non_cadre" else set())
     return tuple(
         EngineScheme(label=s.label, kind=s.kind, base=s.base, employee_rate=s.employee_rate,
                      employer_rate=s.employer_rate, employee_fixed=s.employee_fixed, employer_fixed=s.employer_fixed)
         for s in sorted(settings.schemes.all(), key=lambda s: (s.kind, s.label, s.pk))
-        if s.applies_to in ("all", status))
+        if s.applies_to in applies)
 
 
 def contribution_scheme(settings: PayrollSettings, *, flat_rate: Decimal | None = None) -> ContributionScheme | None:

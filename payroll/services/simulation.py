@@ -111,7 +111,7 @@ def payslip_simulate(*, workspace: Workspace, period: datetime.date, mode: str, 
         headcount=workspace_headcount(workspace, period.year, settings).retained,
         mobility_rate=settings.mobility_rate, fixed_term=bool(employment and employment.fixed_term),
         **leave_fund_input(settings),
-        schemes=engine_schemes(settings, status), alsace_moselle=settings.alsace_moselle)
+        schemes=engine_schemes(settings, status, employment.trade_category if employment else ""), alsace_moselle=settings.alsace_moselle)
     solution = None
     try:
         if mode == "gross":

@@ -164,3 +164,36 @@ def test_settings_keep_the_fund_and_check_its_code(ws):
         payroll_settings_save(actor=None, workspace=ws, brackets=[], schemes=[],
                               **{**fields, "leave_fund_dsn_code": "1A"})
     assert "leave_fund_dsn_code" in caught.value.message_dict
+
+
+# --- PRO BTP provident: one scheme per category (cadres, ETAM, ouvriers) ----------------------
+# The building trades have three collective agreements (ouvriers IDCC 1596/1597, ETAM IDCC 2609,
+# cadres IDCC 2420), each with its provident scheme, PRO BTP being the branch's institution. The
+# facts file gives no PRO BTP rate: the rates below are test inputs.
+
+def test_each_category_gets_its_pro_btp_scheme(ws):
+    from payroll.models import Scheme
+
+    ouvrier = EntrepreneurFactory(workspace=ws, last_name="Ouvrier")
+    etam = EntrepreneurFactory(workspace=ws, last_name="Etam")
+    cadre = EntrepreneurFactory(workspace=ws, last_name="Cadre")
+    period = build_payroll_month(ws, lines=[
+        {"entrepreneur": ouvrier, "gross_salary": D("2000.00"), "employment": {"trade_category": "ouvrier"}},
+        {"entrepreneur": etam, "gross_salary": D("2000.00"), "employment": {"trade_category": "etam"}},
+        {"entrepreneur": cadre, "gross_salary": D("2000.00"), "status": "cadre",
+         "employment": {"status": "cadre", "trade_category": "etam"}},  # a cadre stays a cadre
+    ])
+    settings = PayrollSettings.objects.get(workspace=ws)
+    for applies_to, rate in (("cadre", D("1.50")), ("etam", D("1.00")), ("ouvrier", D("2.00"))):
+        Scheme.objects.create(workspace=ws, settings=settings, kind="provident", label=f"PRO BTP {applies_to}",
+                              applies_to=applies_to, base="tranche_a", employer_rate=rate)
+    payroll_run(actor=None, workspace=ws, period=period)
+
+    def provident(person):
+        slip = Payslip.objects.get(entrepreneur=person)
+        return sorted((line.label, line.employer_amount) for line in slip.lines.all() if line.code == "provident")
+
+    assert provident(ouvrier) == [("PRO BTP ouvrier", D("40.00"))]
+    assert provident(etam) == [("PRO BTP etam", D("20.00"))]
+    # The cadres' scheme of at least 1.50 % of tranche A meets the compulsory cadres' provident.
+    assert provident(cadre) == [("PRO BTP cadre", D("30.00"))]
