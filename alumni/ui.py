@@ -6,6 +6,7 @@ from backoffice.interface import (
     DashboardPanel,
     NavGroup,
     NavItem,
+    register_audit_fields,
     register_audit_labels,
     register_entrepreneur_facts,
     register_nav,
@@ -87,3 +88,15 @@ def _contributions_panel(actor) -> dict:
 # Contributions due vs paid, per month and per service, as charts (server-rendered SVG).
 register_panel(DashboardPanel("alumni_contributions", template="alumni/_dashboard_panel.html",
                               context=_contributions_panel, perm=Perm.ALUMNI_MANAGE, order=40))
+
+
+register_audit_fields({
+    "abstentions": _("Abstentions"), "against": _("Against"), "for": _("For"), "amount": _("Amount"),
+    "category": _("Category of associate"), "college": _("College"), "contribution": _("Contribution"),
+    "convened": _("Convened"), "represented": _("Represented"), "present": _("Present"), "date": _("Date"),
+    "founders": _("Founders"), "from_workspace": _("From the workspace"), "holder": _("Holder"),
+    "origin": _("Origin CAE"), "period": _("Period"), "periods": _("Periods"), "reason": _("Reason"),
+    "record_date": _("Record date"), "revenue": _("Revenue"), "sent": _("Sent"),
+    "settled_outside": _("Paid before Mutualise"), "shares": _("Shares"), "weight": _("Weight"),
+    "without_email": _("Without an e-mail address"),
+})

@@ -105,3 +105,11 @@ register_audit_values("backoffice.dossier.kind", {
     "monthly_submission": _("Monthly payroll"), "funding_request": _("Funding request"),
     "alumni_followup": _("Alumni follow-up"),
 })
+
+# Keys the back office's services store in audit changes (tests/backoffice/test_interface.py
+# checks every literal key of every audit_record call has a label).
+register_audit_fields({
+    "api_tokens_revoked": _("API tokens revoked"), "assignee": _("Assigned to"), "due_date": _("Due date"),
+    "kind": _("Kind"), "new_account": _("New account"), "resent": _("Sent again"), "service": _("Service"),
+    "stage": _("Stage"), "status": _("Status"), "from": _("From"), "to": _("To"),
+})

@@ -53,3 +53,10 @@ register_audit_fields({
     "invoicing.bankstatement.lines": _("Credits"), "matched": _("Matched automatically"),
     "to_review": _("To match by hand"), "invoice": _("Invoice"), "collection_date": _("Collection date"),
 })
+register_audit_fields({
+    "amount": _("Amount"), "balance": _("Balance"), "corrects": _("Corrects"), "description": _("Description"),
+    "iban": _("IBAN"), "method": _("Payment method"), "net_amount": _("Amount excl. VAT"), "note": _("Note"),
+    "number": _("Number"), "overpayment": _("Overpayment"), "period": _("Period"), "reason": _("Reason"),
+    "reference": _("Reference"), "invoicing.invoice.to": _("Recipient"), "status": _("Status"),
+    "total_gross": _("Total incl. VAT"), "usages": _("Usages billed"),
+})

@@ -32,6 +32,18 @@ SETTINGS = {
 }
 
 
+def _leave_fund(member: bool) -> dict:
+    """CAE B is a building-trade CAE: its paid-leave fund (caisse de congés payés du BTP). The
+    fund's own rates (paid leave, chômage intempéries) are left at 0: each fund publishes its
+    own and the facts file gives none (only "about 20 % of gross" in all), so the demo seeds no
+    figure; OPPBTP (0.11 %, rate table) shows. The DSN code is a demo value, to check against
+    the norm's code list of S21.G00.40.022."""
+    if not member:
+        return {"leave_fund_name": "", "leave_fund_number": "", "leave_fund_dsn_code": ""}
+    return {"leave_fund_name": "Caisse de congés payés du BTP (démo)", "leave_fund_number": "DEMO-0042",
+            "leave_fund_dsn_code": "01"}
+
+
 # A made-up SIRET with a valid key (demo only): the URSSAF the demo CAEs pay.
 DEMO_URSSAF_SIRET = "79432733800172"
 
@@ -75,7 +87,7 @@ def seed(stdout) -> None:
                 "pension_funds": "AGIRC-ARRCO (démo)", "payment_day": 28,
                 "dsn_contact_name": "Service paie (démo)", "dsn_contact_email": "paie@example.org",
                 "dsn_contact_phone": "0472000000", "urssaf_siret": DEMO_URSSAF_SIRET,
-                "debit_iban": "FR7630006000011234567890189", "debit_bic": "AGRIFRPPXXX"})
+                "debit_iban": "FR7630006000011234567890189", "debit_bic": "AGRIFRPPXXX", **_leave_fund(leave_fund)})
             for threshold, rate in brackets:
                 ContributionBracket.objects.update_or_create(workspace=workspace, settings=settings, threshold=threshold,
                                                              defaults={"rate": rate})

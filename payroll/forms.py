@@ -166,6 +166,16 @@ class PayrollSettingsForm(forms.Form):
     alsace_moselle = forms.BooleanField(label=_("Alsace-Moselle scheme"), required=False)
     paid_leave_fund = forms.BooleanField(label=_("Member of a paid-leave fund (CIBTP)"), required=False,
                                          help_text=_("Compulsory in the building trades."))
+    leave_fund_name = forms.CharField(label=_("Paid-leave fund: name"), max_length=120, required=False)
+    leave_fund_number = forms.CharField(label=_("Paid-leave fund: membership number"), max_length=30, required=False)
+    leave_fund_dsn_code = forms.CharField(label=_("Paid-leave fund: DSN code"), max_length=2, required=False,
+                                          help_text=_("Declared on each contract of the DSN (S21.G00.40.022)."))
+    leave_fund_rate = FrenchDecimalField(
+        label=_("Paid-leave fund: paid-leave rate (%)"), max_digits=6, decimal_places=3, required=False,
+        help_text=_("As called by the fund, as a percentage of gross pay (employer share)."))
+    bad_weather_rate = FrenchDecimalField(
+        label=_("Paid-leave fund: bad-weather rate (%)"), max_digits=6, decimal_places=3, required=False,
+        help_text=_("Chômage intempéries, as called by the fund, as a percentage of gross pay."))
     payment_day = forms.IntegerField(label=_("Payment day of the month"), min_value=1, max_value=31, initial=28)
     pension_funds = forms.CharField(label=_("Pension funds"), max_length=200, required=False,
                                     help_text=_("Shown on the payslip (e.g. the AGIRC-ARRCO institution)."))
@@ -184,9 +194,10 @@ class PayrollSettingsForm(forms.Form):
 
     def cleaned_settings(self) -> dict:
         data = dict(self.cleaned_data)
-        if data.get("mobility_rate") is None:
-            data["mobility_rate"] = Decimal("0")
-        for name in ("collective_agreement", "idcc", "pension_funds", "dsn_contact_name", "dsn_contact_email",
+        for name in ("mobility_rate", "leave_fund_rate", "bad_weather_rate"):
+            if data.get(name) is None:
+                data[name] = Decimal("0")
+        for name in ("leave_fund_name", "leave_fund_number", "leave_fund_dsn_code", "collective_agreement", "idcc", "pension_funds", "dsn_contact_name", "dsn_contact_email",
                      "dsn_contact_phone", "urssaf_siret", "debit_iban", "debit_bic"):
             data[name] = data.get(name) or ""
         return data

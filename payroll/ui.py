@@ -152,6 +152,7 @@ CONDITION_LABELS = {
     "alsace_moselle": _("Alsace-Moselle only"),
     "not_alsace_moselle": _("Outside Alsace-Moselle"),
     "fixed_term": _("Fixed-term contracts (CDD)"),
+    "leave_fund": _("Members of a building-trade paid-leave fund"),
     "gross_le_smic": _("Pay up to %(n)s SMIC"),
     "gross_gt_smic": _("Pay above %(n)s SMIC"),
 }
@@ -188,3 +189,8 @@ def condition_label(condition: str | None) -> str:
 
 # Rate-table audit entries name parameters by code ("SMIC_HOURLY": [before, after]).
 register_audit_fields({**PARAM_LABELS, "copied_from": _("Copied from"), "payroll.rateline.line": _("Line")})
+register_audit_fields({
+    "effective_from": _("In force from"), "end": _("End"), "entrepreneurs": _("Entrepreneurs"),
+    "expires_on": _("Valid until"), "net_paid": _("Net paid"), "period": _("Period"), "state": _("State"),
+    "table": _("Rate table"), "title": _("Title"), "with_nir": _("With a social security number"),
+})

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.interface import NavGroup, NavItem, register_audit_labels, register_nav
+from backoffice.interface import NavGroup, NavItem, register_audit_fields, register_audit_labels, register_nav
 from backoffice.roles import Perm
 
 
@@ -49,4 +49,11 @@ register_audit_labels({
     "training.session_workspaces": _("Session opened to workspaces"),
     "training.slot_add": _("Half-day added to a session"),
     "training.slot_delete": _("Half-day removed from a session"),
+})
+
+
+register_audit_fields({
+    "absent": _("Absent"), "present": _("Present"), "amount_asked": _("Amount asked"), "opco": _("OPCO"),
+    "participant": _("Participant"), "session": _("Session"), "slot": _("Half-day"), "trainees": _("Trainees"),
+    "waiting": _("On the waiting list"), "workshop": _("Workshop"), "workspaces": _("Workspaces"),
 })

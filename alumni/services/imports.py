@@ -17,7 +17,6 @@ when its figures differ (a correction goes through the correction page, with a r
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -30,66 +29,29 @@ from django.utils.translation import gettext as _
 from django_scopes import scope
 
 from alumni.models import AlumniCompany, RevenueDeclaration
-from alumni.resources import CompanyResource, DeclarationResource, clean_row, column_names, fold
+from alumni.resources import CompanyResource, DeclarationResource, clean_row, column_names
 from alumni.services.companies import alumni_company_import_create, alumni_company_update
+from backoffice.imports import (
+    NEW,
+    UNCHANGED,
+    UPDATE,
+    ImportReport,
+    RowOutcome,
+    RowRefused,
+    fold,
+    shown,
+)
 from backoffice.models import Entrepreneur, Workspace, WorkspaceKind
 from backoffice.services.audit import audit_record
 from backoffice.services.workspaces import workspace_update
 from backoffice.tenancy import staff_wide
 
 COMPANIES, DECLARATIONS = "companies", "declarations"
-MAX_ERRORS = 200
-NEW, UPDATE, UNCHANGED = "new", "update", "unchanged"
-
-
-@dataclass
-class RowOutcome:
-    number: int                      # the row number the user sees in Excel
-    label: str                       # the company (and period)
-    action: str = UNCHANGED
-    changes: list[tuple[str, str, str]] = field(default_factory=list)   # (column, before, after)
-
-
-@dataclass
-class ImportReport:
-    kind: str
-    rows: list[RowOutcome] = field(default_factory=list)
-    errors: list[tuple[int, str, str]] = field(default_factory=list)     # (row, column, message)
-    written: bool = False
-
-    def count(self, action: str) -> int:
-        return sum(1 for r in self.rows if r.action == action)
-
-    @property
-    def new(self) -> int:
-        return self.count(NEW)
-
-    @property
-    def updated(self) -> int:
-        return self.count(UPDATE)
-
-    @property
-    def unchanged(self) -> int:
-        return self.count(UNCHANGED)
-
-
-class RowRefused(Exception):
-    def __init__(self, column: str, message: str):
-        super().__init__(message)
-        self.column, self.message = column, message
-
-
-def _text(value) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, datetime.date):
-        return date_format(value, "SHORT_DATE_FORMAT")
-    return str(value)
 
 
 def _shown(obj, name: str) -> str:
     label = getattr(obj, f"get_{name}_display", None)
-    return _text(label() if label else getattr(obj, name))
+    return shown(label() if label else getattr(obj, name))
 
 
 def _find_origin(text: str, origins: list[Workspace]) -> Workspace | None:
@@ -281,11 +243,8 @@ def alumni_import(*, actor, kind: str, dataset, commit: bool, today: datetime.da
                             handler = _company_row if kind == COMPANIES else _declaration_row
                             report.rows.append(handler(actor, values, context))
                     except RowRefused as exc:
-                        report.errors.append((number, exc.column, exc.message))
-                if len(report.errors) >= MAX_ERRORS:
+                        report.refuse(number, exc)
+                if report.full:
                     break
-            if report.errors or not commit:
-                transaction.set_rollback(True)
-            else:
-                report.written = True
+            report.conclude(commit=commit)
     return report

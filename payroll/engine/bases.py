@@ -165,6 +165,8 @@ class PayContext:
             return not self.inp.alsace_moselle
         if name == "fixed_term":
             return self.inp.fixed_term
+        if name == "leave_fund":
+            return self.inp.leave_fund
         assert multiple is not None
         # 2025 reduced maladie/famille rates (L241-2-1, L241-6-1, D241-3-2 CSS)
         if name == "gross_le_smic":

@@ -31,10 +31,12 @@ from payroll.engine.bases import PayContext, ceiling_bases, csg_base, prorated_c
 from payroll.engine.money import CENT, HUNDRED, ZERO, apply_rate, cents
 from payroll.engine.payslip import CEILING_SLICES, PayslipInput, PayslipLine, PayslipResult, Scheme
 from payroll.engine.rates import (
+    BAD_WEATHER_CODE,
     BLOCK_CSG_NON_DEDUCTIBLE,
     BLOCK_EXONERATIONS,
     BLOCK_SANTE,
     BLOCKS,
+    LEAVE_FUND_CODE,
     MOBILITY_CODE,
     PROVIDENT_CODES,
     RateLine,
@@ -72,8 +74,9 @@ def _scheme_line(scheme: Scheme, bases: dict[str, Decimal], pmss: Decimal) -> Pa
 
 def _rate_line(rate_line: RateLine, base: Decimal, inp: PayslipInput) -> PayslipLine:
     employer_rate = rate_line.employer_rate
-    if employer_rate is None:  # notified per establishment (rates.INPUT_RATE_CODES)
-        employer_rate = inp.mobility_rate if rate_line.code == MOBILITY_CODE else inp.at_mp_rate
+    if employer_rate is None:  # notified per establishment or fund (rates.INPUT_RATE_CODES)
+        employer_rate = {MOBILITY_CODE: inp.mobility_rate, LEAVE_FUND_CODE: inp.leave_fund_rate,
+                         BAD_WEATHER_CODE: inp.bad_weather_rate}.get(rate_line.code, inp.at_mp_rate)
     return PayslipLine(
         code=rate_line.code,
         label=rate_line.label,

@@ -83,6 +83,13 @@ class PayslipInput:
     years); it drives FNAL, the réduction générale's T, formation professionnelle,
     versement mobilité, forfait social and PEEC (conditions ``headcount_*``).
     ``fixed_term``: a fixed-term contract (CDD), which owes the CPF-CDD contribution.
+    ``leave_fund``: the employer belongs to a building-trade paid-leave fund (CIBTP; facts
+    file: compulsory for building-trade CAEs, the fund pays the leave, the employer pays its
+    contributions): the fund's lines at ``leave_fund_rate`` and ``bad_weather_rate`` (%, each
+    fund's own) and OPPBTP (0.11 %, rate table) apply. Not modelled yet: OPPBTP's base uplift
+    (gross × 1.1314 for CIBTP members, arrêté du 16 décembre 1999 modifié as reported by
+    legisocial.fr; not in the facts file) and the réduction générale's 10 % uplift for employers
+    of a paid-leave fund (D241-7 CSS; not in the facts file): both to confirm before use.
 
     Entries, exits and unpaid absences within the month: ``entry_date`` / ``exit_date`` (first
     and last day of the contract when they fall in the month) and ``absence_hours`` (unpaid
@@ -104,6 +111,9 @@ class PayslipInput:
     headcount: int = 1
     mobility_rate: Decimal = ZERO
     fixed_term: bool = False
+    leave_fund: bool = False
+    leave_fund_rate: Decimal = ZERO
+    bad_weather_rate: Decimal = ZERO
     schemes: tuple[Scheme, ...] = ()
     alsace_moselle: bool = False
     entry_date: date | None = None
@@ -117,7 +127,7 @@ class PayslipInput:
         if self.status not in ("cadre", "non_cadre"):
             raise ValueError(f"status must be 'cadre' or 'non_cadre', not {self.status!r}")
         for name in ("gross_salary", "at_mp_rate", "bonuses", "reimbursed_expenses", "pas_rate", "mobility_rate",
-                     "absence_hours"):
+                     "absence_hours", "leave_fund_rate", "bad_weather_rate"):
             if not isinstance(getattr(self, name), Decimal) and not (name == "pas_rate" and self.pas_rate is None):
                 raise TypeError(f"{name} must be a Decimal")
         if self.contractual_hours is not None and not (

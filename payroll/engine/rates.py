@@ -30,9 +30,10 @@ Shape of the dict (numbers are written as strings so that no float ever touches 
     }
 
 Rates are percentages of the base (``"6.90"`` means 6.90 %). ``employer_rate: null`` is
-allowed only on the ``at_mp`` and ``versement_mobilite`` lines (``INPUT_RATE_CODES``): the
-accidents-at-work rate is notified to each establishment by its CARSAT, the mobility rate is
-the transport authority's of the workplace; both come from the payslip input.
+allowed only on the ``INPUT_RATE_CODES`` lines: the accidents-at-work rate is notified to each
+establishment by its CARSAT, the mobility rate is the transport authority's of the workplace,
+the building-trade paid-leave fund's rates (paid leave, chômage intempéries) are each fund's;
+all come from the payslip input.
 
 Parameters (all ``Decimal``; see REQUIRED_PARAMS):
 
@@ -109,6 +110,7 @@ CONDITIONS: tuple[str, ...] = (
     "alsace_moselle",
     "not_alsace_moselle",
     "fixed_term",  # fixed-term contract (CDD): CPF-CDD
+    "leave_fund",  # the employer belongs to a building-trade paid-leave fund (CIBTP): its lines and OPPBTP
     "gross_le_smic",  # gross_le_smic:2.25 — pay ≤ 2.25 SMIC
     "gross_gt_smic",  # gross_gt_smic:2.25 — pay > 2.25 SMIC
 )
@@ -133,7 +135,11 @@ MOBILITY_CODE = "versement_mobilite"
 # Lines whose employer rate is not in the table but notified per establishment: the AT/MP
 # rate by the CARSAT (L242-5 CSS), the versement mobilité rate by the transport authority of
 # the workplace (L2333-66 CGCT). Their ``employer_rate`` is null; the input carries the rate.
-INPUT_RATE_CODES: tuple[str, ...] = (AT_MP_CODE, MOBILITY_CODE)
+# The building-trade paid-leave fund (caisse de congés payés du BTP, CIBTP) publishes its own
+# rates (paid leave, chômage intempéries): each workspace's, from its payroll settings.
+LEAVE_FUND_CODE = "cibtp_conges_payes"
+BAD_WEATHER_CODE = "cibtp_intemperies"
+INPUT_RATE_CODES: tuple[str, ...] = (AT_MP_CODE, MOBILITY_CODE, LEAVE_FUND_CODE, BAD_WEATHER_CODE)
 # Legal provident lines (the cadres' compulsory 1.50 % of tranche A, ANI du 17 novembre 2017
 # art. 1 / CCN 1947 art. 7): employer contributions to a provident scheme, so they join the CSG
 # base, the taxable-net rules of provident schemes and the forfait social base like a

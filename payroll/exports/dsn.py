@@ -33,7 +33,11 @@ Blocks written (in this order):
   .011 unit of working time (10 hours, 99 not concerned), .012 company full time (151.67),
   .013 contract working time, .014 working-time arrangement (10 full time, 20 part time,
   99 not concerned), .017 collective agreement IDCC (9999 without), .018 health scheme
-  (200 régime général), .020 pension scheme (200 régime général);
+  (200 régime général), .020 pension scheme (200 régime général), .022 the building-trade
+  paid-leave fund ("code caisse professionnelle de congés payés", two characters) when the
+  employer belongs to one (the fund is then declared on every contract; its code comes from
+  the payroll settings: the norm's code list is not in the facts file, check it in the
+  cahier technique);
   S21.G00.50 Versement: .001 payment date, .002 taxable net (net fiscal), .003 payment
   number, .004 montant net versé as the 2026 cahier technique defines it (net taxable pay minus
   non-deductible CSG and CRDS minus the employer health share: income tax and reimbursed
@@ -366,6 +370,8 @@ class DsnEmployer:
     debit_bic: str = ""
     at_mp_rate: Decimal | None = None  # the AT/MP rate of the CTP 100 line, when all share one
     headcount_50_plus: bool = False  # FNAL: CTP 236 on all pay instead of 332 on capped pay
+    leave_fund: bool = False  # member of a building-trade paid-leave fund (CIBTP)
+    leave_fund_code: str = ""  # its DSN code (S21.G00.40.022)
 
 
 class _Writer:
@@ -405,6 +411,10 @@ def dsn_build(*, employer: DsnEmployer, employees: list[DsnEmployee], period: da
     if missing:
         problems.append(_("The payroll settings lack %(what)s: the declaration needs them (contact S10.G00.02, "
                           "payment S21.G00.20).") % {"what": ", ".join(missing)})
+    if employer.leave_fund and not employer.leave_fund_code:
+        problems.append(_("The payroll settings lack the paid-leave fund's DSN code: the declaration gives it on "
+                          "every contract of an employer that belongs to a building-trade paid-leave fund "
+                          "(S21.G00.40.022)."))
     if problems:
         raise DsnBuildError(problems)
     version = norm_version(period)
@@ -527,6 +537,8 @@ def _write_person(w: _Writer, person: DsnEmployee, *, employer: DsnEmployer, per
     w.add("S21.G00.40.017", employer.idcc or "9999")
     w.add("S21.G00.40.018", "200")
     w.add("S21.G00.40.020", "200")
+    if employer.leave_fund_code:
+        w.add("S21.G00.40.022", employer.leave_fund_code)
     if person.exit_date is not None:
         w.add("S21.G00.62.001", dsn_date(person.exit_date))
         w.add("S21.G00.62.002", person.exit_reason)
@@ -633,6 +645,7 @@ def dsn_check(text: str) -> list[str]:
     paid: dict[str, str] = {}
     declared_month = ""
     ctp_lines: list[dict[str, str]] = []
+    leave_fund_codes: set[str] = set()  # S21.G00.40.022: the employer's one fund, on every contract
 
     def close(block: str | None, fields: set[str], at: int) -> None:
         if block is not None:
@@ -672,6 +685,10 @@ def dsn_check(text: str) -> list[str]:
             problems.append(f"line {number}: {rubric} code {value!r} is not one of {sorted(CODE_LISTS[rubric])}")
         if rubric in ("S21.G00.11.022", "S21.G00.40.017") and not re.fullmatch(r"\d{4}", value):
             problems.append(f"line {number}: {rubric} IDCC {value!r} must have four digits (9999 without)")
+        if rubric == "S21.G00.40.022":
+            if not re.fullmatch(r"\d{2}", value):
+                problems.append(f"line {number}: S21.G00.40.022 paid-leave fund code {value!r} must have two digits")
+            leave_fund_codes.add(value)
         if rubric == "S21.G00.11.008" and not value.isdigit():
             problems.append(f"line {number}: S21.G00.11.008 headcount {value!r} is not a whole number")
         if block == "S90.G00.90":
@@ -727,6 +744,12 @@ def dsn_check(text: str) -> list[str]:
     if "S21.G00.20" in paid and paid.get("S21.G00.20") != paid.get("S21.G00.22"):
         problems.append(f"S21.G00.20.005 ({paid.get('S21.G00.20')}) must equal S21.G00.22.005 "
                         f"({paid.get('S21.G00.22')}): what is paid is what is due")
+    if leave_fund_codes:
+        with_fund = sum(1 for block, fields, _at in blocks if block == "S21.G00.40" and "022" in fields)
+        contracts = sum(1 for block, _fields, _at in blocks if block == "S21.G00.40")
+        if len(leave_fund_codes) > 1 or with_fund != contracts:
+            problems.append(f"S21.G00.40.022: the employer's paid-leave fund goes on every contract, with one code "
+                            f"({with_fund} of {contracts} contracts, codes {sorted(leave_fund_codes)})")
     rg_ctp = [line.get("005", "") for line in ctp_lines if line.get("001") == "668"]
     if rg_total and rg_ctp != [_euros(rg_total)]:
         problems.append(f"CTP 668 must carry the réduction générale's URSSAF part, {_euros(rg_total)} "

@@ -38,6 +38,22 @@ class PayrollSettings(models.Model):
     at_mp_rate = models.DecimalField(_("AT/MP rate (%)"), max_digits=5, decimal_places=2, validators=PERCENT)
     alsace_moselle = models.BooleanField(_("Alsace-Moselle scheme"), default=False)
     paid_leave_fund = models.BooleanField(_("member of a paid-leave fund (CIBTP)"), default=False)
+    # The building-trade paid-leave fund (caisse de congés payés du BTP): it pays the leave and
+    # calls its own contributions (paid leave, chômage intempéries; each fund publishes its rates,
+    # nothing is assumed here) plus OPPBTP's (rate table). Declared on each contract in the DSN
+    # (S21.G00.40.022, the norm's code of the fund).
+    leave_fund_name = models.CharField(_("paid-leave fund: name"), max_length=120, blank=True)
+    leave_fund_number = models.CharField(_("paid-leave fund: membership number"), max_length=30, blank=True)
+    leave_fund_dsn_code = models.CharField(
+        _("paid-leave fund: DSN code"), max_length=2, blank=True, validators=[
+            RegexValidator(r"^\d{2}$", _("Two digits, from the DSN code list of paid-leave funds."))],
+        help_text=_("Declared on each contract of the DSN (S21.G00.40.022)."))
+    leave_fund_rate = models.DecimalField(
+        _("paid-leave fund: paid-leave rate (%)"), max_digits=6, decimal_places=3, default=Decimal("0"),
+        validators=PERCENT, help_text=_("As called by the fund, as a percentage of gross pay (employer share)."))
+    bad_weather_rate = models.DecimalField(
+        _("paid-leave fund: bad-weather rate (%)"), max_digits=6, decimal_places=3, default=Decimal("0"),
+        validators=PERCENT, help_text=_("Chômage intempéries, as called by the fund, as a percentage of gross pay."))
     payment_day = models.PositiveSmallIntegerField(_("payment day of the month"), default=28,
                                                    validators=[MinValueValidator(1), MaxValueValidator(31)])
     pension_funds = models.CharField(_("pension funds"), max_length=200, blank=True,

@@ -86,6 +86,8 @@ def employer_identity(workspace: Workspace, settings: PayrollSettings) -> dict:
         "naf": settings.naf_code, "urssaf": settings.urssaf_number,
         "agreement": settings.collective_agreement, "idcc": settings.idcc,
         "pension_funds": settings.pension_funds, "paid_leave_fund": settings.paid_leave_fund,
+        **({"leave_fund_name": settings.leave_fund_name, "leave_fund_number": settings.leave_fund_number}
+           if settings.paid_leave_fund else {}),
     }
 
 
@@ -270,8 +272,15 @@ def payslip_pdf_context(content: dict) -> dict:
         _row("Coût total pour l'employeur", money["employer_cost"]),
     ]}
     if er["paid_leave_fund"]:
-        leave_box = {"title": "Congés payés", "rows": [], "notes": [
-            "Les congés payés sont versés par la caisse de congés payés (CIBTP) dont relève l'employeur."]}
+        # Building trades: the fund pays the leave, not the employer (L3141-32 Code du travail);
+        # leave taken is an absence on this payslip, paid by the fund.
+        taken = Decimal(content.get("leave", {}).get("taken") or 0)
+        leave_box = {"title": "Congés payés", "rows": [
+            _row("Caisse de congés payés", er.get("leave_fund_name") or "caisse de congés payés du BTP"),
+            *([_row("N° d'adhérent", er["leave_fund_number"])] if er.get("leave_fund_number") else []),
+            *([_row("Pris ce mois", f"{fr_number(taken)} j, absence indemnisée par la caisse")] if taken else []),
+        ], "notes": ["Les congés payés sont versés par la caisse de congés payés du BTP dont relève l'employeur, "
+                     "non par l'employeur : les jours de congé sont une absence non payée sur ce bulletin."]}
     elif content.get("leave", {}).get("acquired") is not None:
         leave = content["leave"]
         leave_box = {"title": "Congés payés", "notes": ["En jours ouvrables."], "rows": [

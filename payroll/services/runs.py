@@ -81,7 +81,7 @@ from payroll.services.payslips import (
     payslip_content,
 )
 from payroll.services.periods import PeriodLocked, payroll_period_set_stage
-from payroll.services.settings import contribution_scheme, engine_schemes
+from payroll.services.settings import contribution_scheme, engine_schemes, leave_fund_input
 
 BATCH = 1000
 PAYSLIP_FIELDS = [
@@ -313,7 +313,7 @@ def _compute_line(*, line: SubmissionLine, employment: Employment | None, settin
             at_mp_rate=employment.risk_rate.rate if employment and employment.risk_rate else settings.at_mp_rate,
             contractual_hours=hours, bonuses=line.bonuses, reimbursed_expenses=line.reimbursed_expenses,
             pas_rate=chosen.rate, pas_territory=territory_of_address(person.address), headcount=headcount, mobility_rate=settings.mobility_rate,
-            fixed_term=bool(employment and employment.fixed_term), schemes=schemes[status],
+            fixed_term=bool(employment and employment.fixed_term), **leave_fund_input(settings), schemes=schemes[status],
             alsace_moselle=settings.alsace_moselle,
             entry_date=_within(employment.start_date if employment else person.entry_date, month),
             exit_date=_within(min(exits) if exits else None, month), absence_hours=line.absence_hours,
@@ -555,7 +555,8 @@ def payroll_declaration_generate(*, actor, payroll_period: PayrollPeriod) -> Dec
         contact_name=settings.dsn_contact_name, contact_email=settings.dsn_contact_email,
         contact_phone=settings.dsn_contact_phone, urssaf_siret=settings.urssaf_siret, debit_iban=settings.debit_iban,
         debit_bic=settings.debit_bic, at_mp_rate=at_mp_rates.pop() if len(at_mp_rates) == 1 else None,
-        headcount_50_plus=headcount >= 50)
+        headcount_50_plus=headcount >= 50, leave_fund=settings.paid_leave_fund,
+        leave_fund_code=settings.leave_fund_dsn_code if settings.paid_leave_fund else "")
     try:
         _table, rates = rate_set_for(payroll_period.period)
     except NoRateTable as exc:

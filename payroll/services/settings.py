@@ -37,7 +37,8 @@ from payroll.models import ContributionBracket, PayrollSettings, RiskRate, Schem
 from payroll.models.settings import SchemeKind
 
 SETTINGS_FIELDS = ["siret", "naf_code", "urssaf_number", "collective_agreement", "idcc", "headcount_override",
-                   "mobility_rate", "at_mp_rate", "alsace_moselle", "paid_leave_fund", "payment_day", "pension_funds",
+                   "mobility_rate", "at_mp_rate", "alsace_moselle", "paid_leave_fund", "leave_fund_name",
+                   "leave_fund_number", "leave_fund_dsn_code", "leave_fund_rate", "bad_weather_rate", "payment_day", "pension_funds",
                    "contribution_base", "contribution_waiver_months", "dsn_contact_name", "dsn_contact_email",
                    "dsn_contact_phone", "urssaf_siret", "debit_iban", "debit_bic"]
 SCHEME_FIELDS = ["kind", "label", "applies_to", "base", "employee_rate", "employer_rate", "employee_fixed",
@@ -181,7 +182,8 @@ def payroll_settings_save(*, actor, workspace: Workspace, brackets: list[dict[st
     for name in ("debit_iban", "debit_bic"):
         if name in fields:
             fields[name] = _compact(fields[name]).upper()
-    for name in ("collective_agreement", "pension_funds", "dsn_contact_name", "dsn_contact_email"):
+    for name in ("collective_agreement", "pension_funds", "dsn_contact_name", "dsn_contact_email", "leave_fund_name",
+                 "leave_fund_number", "leave_fund_dsn_code"):
         if name in fields:
             fields[name] = (fields[name] or "").strip()
 
@@ -319,3 +321,11 @@ def contribution_example(scheme: ContributionScheme, amount: Decimal) -> Contrib
     total = cents(schedule(amount, brackets))
     effective = (total * HUNDRED / amount).quantize(Decimal("0.01")) if amount > 0 else ZERO
     return ContributionExample(amount=amount, slices=tuple(slices), total=total, effective_rate=effective)
+
+
+def leave_fund_input(settings: PayrollSettings) -> dict[str, Any]:
+    """The engine's building-trade paid-leave fund fields (PayslipInput.leave_fund…): the fund's
+    own rates when the workspace belongs to one, else nothing owed."""
+    if not settings.paid_leave_fund:
+        return {"leave_fund": False}
+    return {"leave_fund": True, "leave_fund_rate": settings.leave_fund_rate, "bad_weather_rate": settings.bad_weather_rate}

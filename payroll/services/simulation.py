@@ -32,7 +32,7 @@ from payroll.models import Employment, RateTable
 from payroll.selectors.headcount import workspace_headcount
 from payroll.selectors.people import employment_allows_payslip, payroll_settings_of
 from payroll.selectors.rates import NoRateTable, rate_set_for
-from payroll.services.settings import engine_schemes
+from payroll.services.settings import engine_schemes, leave_fund_input
 
 MODES = ("gross", "employer_cost", "net")
 
@@ -110,6 +110,7 @@ def payslip_simulate(*, workspace: Workspace, period: datetime.date, mode: str, 
         else settings.at_mp_rate, contractual_hours=hours, pas_rate=pas_rate,
         headcount=workspace_headcount(workspace, period.year, settings).retained,
         mobility_rate=settings.mobility_rate, fixed_term=bool(employment and employment.fixed_term),
+        **leave_fund_input(settings),
         schemes=engine_schemes(settings, status), alsace_moselle=settings.alsace_moselle)
     solution = None
     try:

@@ -113,6 +113,42 @@ def test_every_audit_action_has_a_french_label():
     assert not missing, f"register French labels for these audit actions: {missing}"
 
 
+def _audit_change_keys_in_code() -> dict[str, set[str]]:
+    """The literal keys of every `audit_record(..., changes={...})` in the apps' code."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found: dict[str, set[str]] = {}
+    for app in ("backoffice", "payroll", "training", "alumni", "invoicing"):
+        for path in (root / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                name = getattr(node, "func", None)
+                if not isinstance(node, ast.Call) or getattr(name, "id", getattr(name, "attr", "")) != "audit_record":
+                    continue
+                for keyword in node.keywords:
+                    if keyword.arg == "changes" and isinstance(keyword.value, ast.Dict):
+                        for key in keyword.value.keys:
+                            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                                found.setdefault(key.value, set()).add(str(path.relative_to(root)))
+    return found
+
+
+def test_every_audit_change_key_has_a_french_label():
+    """What an audit entry stores in `changes` shows under a label: an unregistered key would
+    show as the English word of the code ("Amount", "Overpayment"). Each app registers the keys
+    its services store in its ui.py (register_audit_fields)."""
+    from backoffice.interface import _AUDIT_FIELDS
+
+    keys = _audit_change_keys_in_code()
+    assert "rendered" in keys and "overpayment" in keys  # the scan finds them
+    registered = {name.rsplit(".", 1)[-1] for name in _AUDIT_FIELDS}
+    missing = {key: sorted(paths) for key, paths in keys.items() if key not in registered}
+    assert not missing, f"register French labels (register_audit_fields) for these audit keys: {missing}"
+
+
 def test_audit_trail_shows_labels_and_french_values(clients, world, settings):
     from django.conf import settings as django_settings
     from django.utils import translation

@@ -4,7 +4,14 @@ from django.core.management import call_command
 from django_scopes import scopes_disabled
 
 from backoffice.models import Usage
-from payroll.models import MonthlySubmission, PayrollPeriod, Payslip, PayslipLine
+from payroll.models import (
+    MonthlySubmission,
+    PayrollPeriod,
+    PayrollSettings,
+    Payslip,
+    PayslipLine,
+    SubmissionLine,
+)
 
 
 def test_seed_demo_imports_and_computes_last_month_once(db):
@@ -20,5 +27,17 @@ def test_seed_demo_imports_and_computes_last_month_once(db):
         if last.month > 1:
             assert PayslipLine.objects.filter(code="reduction_generale_regularisation", payslip__period=last).exists()
         assert Payslip.objects.filter(period=last, entrepreneur__entry_date=last.replace(day=16)).exists()
+        # CAE B is a building-trade CAE (facts file: CIBTP membership compulsory): its fund, the
+        # OPPBTP line (0.11 %), and its month has the entry, the exit and the regularisation.
+        cae_b = PayrollSettings.objects.get(workspace__slug="cae-b")
+        assert cae_b.paid_leave_fund and cae_b.leave_fund_name and cae_b.leave_fund_dsn_code
+        b_month = Payslip.objects.filter(workspace__slug="cae-b", period=last)
+        assert b_month.filter(lines__code="oppbtp").count() == b_month.count()
+        assert not Payslip.objects.filter(workspace__slug="cae-a", lines__code="oppbtp").exists()
+        assert b_month.filter(entrepreneur__entry_date=last.replace(day=16)).exists()
+        assert SubmissionLine.objects.filter(submission__period__workspace__slug="cae-b", submission__period__period=last,
+                                             exit_date__isnull=False).exists()
+        if last.month > 1:
+            assert b_month.filter(lines__code="reduction_generale_regularisation").exists()
         call_command("seed_demo")
         assert (Payslip.objects.count(), MonthlySubmission.objects.count(), Usage.objects.count()) == counts

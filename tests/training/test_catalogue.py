@@ -55,7 +55,7 @@ def test_preview_says_what_would_change_and_writes_nothing_then_import_writes_al
                          existing.qualiopi_expires_on])
     preview = _import(world, path, "bodies", commit=False)
     assert not preview.errors and not preview.written
-    assert [(o.row, o.action, o.changed) for o in preview.outcomes] == [
+    assert [(o.number, o.action, o.columns) for o in preview.rows] == [
         (2, "new", []), (3, "update", ["certificat qualiopi"])]
     assert not TrainingBody.objects.filter(siret=SIRET_A).exists()
     existing.refresh_from_db()
@@ -103,8 +103,8 @@ def test_courses_and_opcos_round_trip_through_the_export_unchanged(world, tmp_pa
         path.write_bytes(content)
         report = _import(world, path, kind, commit=False)
         assert not report.errors, report.errors
-        assert report.outcomes and all(o.action == "unchanged" for o in report.outcomes), report.outcomes
-        assert len(report.outcomes) == model.objects.count()
+        assert report.rows and all(o.action == "unchanged" for o in report.rows), report.rows
+        assert len(report.rows) == model.objects.count()
     sheet = load_workbook(io.BytesIO(catalogue_export("courses"))).active
     rows = list(sheet.iter_rows(values_only=True))
     title_col = rows[0].index("intitulé")

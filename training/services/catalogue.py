@@ -1,7 +1,7 @@
 """The training catalogue in and out of a spreadsheet: training bodies, courses, OPCO rules,
 one kind per sheet, so a CAE's existing catalogue moves in at once.
 
-- Columns are django-import-export resources (French headers, widgets that read French
+- Columns are django-import-export resources (French headers, backoffice/imports.py widgets that read French
   numbers, dates and yes/no); the export writes the same columns, so an exported file can be
   edited and imported back.
 - The file is read only through backoffice.spreadsheets.load_dataset (the bounded reader; an
@@ -19,20 +19,34 @@ one kind per sheet, so a CAE's existing catalogue moves in at once.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from django.utils.translation import gettext_lazy
+from import_export import fields, resources
 from openpyxl import Workbook
 from stdnum.fr import siret as stdnum_siret
 
-from backoffice.safe_cells import DANGEROUS_PREFIXES, number_cell, text_cell
-from backoffice.spreadsheets import french_date, french_decimal
+from backoffice.imports import (
+    NEW,
+    UNCHANGED,
+    UPDATE,
+    ChoiceWidget,
+    FrenchDateWidget,
+    FrenchDecimalWidget,
+    ImportReport,
+    RowOutcome,
+    RowRefused,
+    TextWidget,
+    WholeNumberWidget,
+    YesNoWidget,
+    shown,
+)
+from backoffice.safe_cells import number_cell, text_cell
 from training.models import Course, DayCount, Modality, Opco, PriceBasis, TrainingBody
 from training.services.reference import (
     BODY_FIELDS,
@@ -43,106 +57,15 @@ from training.services.reference import (
     opco_save,
 )
 
-MAX_ERRORS = 200
-NEW, UPDATE, UNCHANGED = "new", "update", "unchanged"
+NUMBER = gettext_lazy("a number (e.g. 1 234,50)")
 
 
-# --- widgets: what a French spreadsheet writes -----------------------------------------------
-
-class FrenchDecimalWidget(widgets.DecimalWidget):
-    """"1 234,50", "1234.5", 1234.5 or empty (None)."""
-
-    def clean(self, value, row=None, **kwargs):
-        try:
-            return french_decimal(value, unit="€")
-        except ValueError:
-            raise ValueError(_("a number (e.g. 1 234,50)")) from None
+def _number() -> FrenchDecimalWidget:
+    return FrenchDecimalWidget(NUMBER)
 
 
-class WholeNumberWidget(widgets.IntegerWidget):
-    def clean(self, value, row=None, **kwargs):
-        if value in ("", None):
-            return None
-        text = str(value).strip()
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if not text.isdigit():
-            raise ValueError(_("a whole number of days"))
-        return int(text)
-
-
-class FrenchDateWidget(widgets.DateWidget):
-    def clean(self, value, row=None, **kwargs):
-        try:
-            return french_date(value)
-        except ValueError:
-            raise ValueError(_("a date DD/MM/YYYY")) from None
-
-    def render(self, value, obj=None, **kwargs):
-        return value.strftime("%d/%m/%Y") if value else ""
-
-
-class YesNoWidget(widgets.Widget):
-    YES, NO = {"oui", "o", "yes", "vrai", "true", "1", "x"}, {"non", "n", "no", "faux", "false", "0", ""}
-
-    def clean(self, value, row=None, **kwargs):
-        if isinstance(value, bool):
-            return value
-        text = str(value if value is not None else "").strip().lower()
-        if text in self.YES:
-            return True
-        if text in self.NO:
-            return False
-        raise ValueError(_("oui or non"))
-
-    def render(self, value, obj=None, **kwargs):
-        return "oui" if value else "non"
-
-
-class ChoiceWidget(widgets.Widget):
-    """A choice by its French label (as exported) or its code."""
-
-    def __init__(self, choices):
-        super().__init__()
-        self.choices = choices
-
-    def _labels(self) -> dict[str, str]:
-        out = {}
-        for language in ("en", "fr"):  # the English msgid too: a file written with another interface language
-            with translation.override(language):
-                out.update({str(label).strip().lower(): value for value, label in self.choices.choices})
-        out.update({value: value for value in self.choices.values})
-        return out
-
-    def clean(self, value, row=None, **kwargs):
-        text = str(value if value is not None else "").strip().lower()
-        if not text:
-            return None
-        found = self._labels().get(text)
-        if found is None:
-            with translation.override("fr"):
-                names = ", ".join(f"« {label} »" for label in self.choices.labels)
-            raise ValueError(_("one of %(names)s") % {"names": names})
-        return found
-
-    def render(self, value, obj=None, **kwargs):
-        with translation.override("fr"):
-            return str(self.choices(value).label) if value else ""
-
-
-class TextWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
-        if value is None:
-            return ""
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)  # a SIRET or a code typed as a number
-        text = str(value).strip()
-        if text.startswith("'") and text[1:].startswith(DANGEROUS_PREFIXES):
-            text = text[1:]  # the apostrophe the export put before a formula-like text (safe_cells)
-        return text
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
+def _days() -> WholeNumberWidget:
+    return WholeNumberWidget(gettext_lazy("a whole number of days"))
 
 
 # --- the resources: one per kind of reference data --------------------------------------------
@@ -166,11 +89,11 @@ class CourseResource(resources.Resource):
     objectives = _f("objectives", "objectifs")
     programme = _f("programme", "programme")
     prerequisites = _f("prerequisites", "prérequis")
-    duration_hours = _f("duration_hours", "durée (heures)", FrenchDecimalWidget())
+    duration_hours = _f("duration_hours", "durée (heures)", _number())
     modality = _f("modality", "modalité", ChoiceWidget(Modality))
     assessment = _f("assessment", "évaluation")
     accessibility = _f("accessibility", "accessibilité")
-    price = _f("price", "prix (€ HT)", FrenchDecimalWidget())
+    price = _f("price", "prix (€ HT)", _number())
     price_basis = _f("price_basis", "base du prix", ChoiceWidget(PriceBasis))
 
 
@@ -178,11 +101,11 @@ class OpcoResource(resources.Resource):
     code = _f("code", "code")
     name = _f("name", "nom")
     scope_note = _f("scope_note", "public couvert")
-    request_days_before = _f("request_days_before", "dépôt : jours avant le début", WholeNumberWidget())
+    request_days_before = _f("request_days_before", "dépôt : jours avant le début", _days())
     request_day_count = _f("request_day_count", "dépôt : jours comptés", ChoiceWidget(DayCount))
-    claim_days_after = _f("claim_days_after", "remboursement : jours après la fin", WholeNumberWidget())
+    claim_days_after = _f("claim_days_after", "remboursement : jours après la fin", _days())
     claim_day_count = _f("claim_day_count", "remboursement : jours comptés", ChoiceWidget(DayCount))
-    hourly_ceiling = _f("hourly_ceiling", "plafond horaire (€)", FrenchDecimalWidget())
+    hourly_ceiling = _f("hourly_ceiling", "plafond horaire (€)", _number())
     subrogation = _f("subrogation", "subrogation", YesNoWidget())
     source = _f("source", "source")
 
@@ -244,44 +167,6 @@ def catalogue_export(kind_code: str) -> bytes:
 
 # --- import ----------------------------------------------------------------------------------
 
-@dataclass
-class RowOutcome:
-    row: int
-    action: str  # NEW, UPDATE, UNCHANGED
-    label: str
-    changed: list[str] = field(default_factory=list)  # column names
-
-
-@dataclass
-class CatalogueReport:
-    kind: str
-    rows: int = 0
-    outcomes: list[RowOutcome] = field(default_factory=list)
-    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, message)
-    written: bool = False
-
-    def count(self, action: str) -> int:
-        return sum(1 for o in self.outcomes if o.action == action)
-
-    @property
-    def n_new(self) -> int:
-        return self.count(NEW)
-
-    @property
-    def n_update(self) -> int:
-        return self.count(UPDATE)
-
-    @property
-    def n_unchanged(self) -> int:
-        return self.count(UNCHANGED)
-
-
-class RowError(Exception):
-    def __init__(self, column: str, message: str):
-        super().__init__(message)
-        self.column, self.message = column, message
-
-
 def _clean(resource: resources.Resource, row: dict) -> dict[str, Any]:
     out = {}
     for f in resource.fields.values():
@@ -291,9 +176,15 @@ def _clean(resource: resources.Resource, row: dict) -> dict[str, Any]:
             out[f.attribute] = f.widget.clean(row[f.column_name], row)
         except ValueError as exc:
             value = row[f.column_name]
-            raise RowError(f.column_name, _("expected %(what)s, not “%(value)s”.") % {
+            raise RowRefused(f.column_name, _("expected %(what)s, not “%(value)s”.") % {
                 "what": exc.args[0] if exc.args else _("another value"), "value": str(value)[:40]}) from None
     return out
+
+
+def _shown(f: fields.Field | None, value) -> str:
+    if f is not None and isinstance(f.widget, (ChoiceWidget, YesNoWidget)):
+        return f.widget.render(value)  # the French label, as exported
+    return shown(value)
 
 
 def _compact_siret(value: str) -> str:
@@ -310,7 +201,7 @@ def _existing(kind: Kind, data: dict, bodies: dict[str, TrainingBody]):
     siret = _compact_siret(data.get("body", ""))
     body = bodies.get(siret)
     if body is None:
-        raise RowError("siret de l'organisme", _("no training body with SIRET “%(siret)s”: import the bodies first.")
+        raise RowRefused("siret de l'organisme", _("no training body with SIRET “%(siret)s”: import the bodies first.")
                        % {"siret": data.get("body", "")})
     data["body"] = body
     return Course.objects.filter(body=body, title=data.get("title", "")).first()
@@ -324,8 +215,9 @@ def _save(kind: Kind, *, actor, instance, data: dict):
     return opco_save(actor=actor, opco=instance, **data)
 
 
-def _changed_columns(kind: Kind, resource, instance, data: dict) -> list[str]:
-    columns = {f.attribute: f.column_name for f in resource.fields.values()}
+def _changes(kind: Kind, resource, instance, data: dict) -> list[tuple[str, str, str]]:
+    """(column, before, after) for each value of the row that differs from the entry's."""
+    columns = {f.attribute: f for f in resource.fields.values()}
     changed = []
     for name, value in data.items():
         current = getattr(instance, name)
@@ -334,15 +226,17 @@ def _changed_columns(kind: Kind, resource, instance, data: dict) -> list[str]:
         else:
             same = current == value or (current in ("", None) and value in ("", None))
         if not same:
-            changed.append(columns.get(name, name))
+            f = columns.get(name)
+            column = f.column_name if f else name
+            changed.append((column, _shown(f, current), _shown(f, value)))
     return changed
 
 
-def catalogue_import(*, actor, kind_code: str, dataset, commit: bool) -> CatalogueReport:
+def catalogue_import(*, actor, kind_code: str, dataset, commit: bool) -> ImportReport:
     """Check (commit=False: the preview, nothing kept) or import (commit=True: all or nothing)
     one kind of the catalogue from a dataset read by backoffice.spreadsheets.load_dataset."""
     kind = KINDS[kind_code]
-    report = CatalogueReport(kind=kind_code)
+    report = ImportReport(kind=kind_code)
     resource = kind.resource()
     canonical = {f.column_name.lower(): f.column_name for f in resource.fields.values()}
     headers = [canonical.get(str(h or "").strip().lower(), str(h or "").strip()) for h in dataset.headers or []]
@@ -363,7 +257,6 @@ def catalogue_import(*, actor, kind_code: str, dataset, commit: bool) -> Catalog
     with transaction.atomic():
         bodies = {b.siret: b for b in TrainingBody.objects.all()}
         for number, values in zip(numbers, dataset, strict=False):
-            report.rows += 1
             row = {h: v for h, v in zip(headers, values, strict=False) if h}
             try:
                 with transaction.atomic():
@@ -372,31 +265,28 @@ def catalogue_import(*, actor, kind_code: str, dataset, commit: bool) -> Catalog
                     key = (data.get("siret") if kind.code == "bodies" else data.get("code") if kind.code == "opcos"
                            else (data["body"].pk, data.get("title")))
                     if key in seen:
-                        raise RowError(kind.required[0], _("the same entry as row %(row)d.") % {"row": seen[key]})
+                        raise RowRefused(kind.required[0], _("the same entry as row %(row)d.") % {"row": seen[key]})
                     seen[key] = number
                     data = {k: v for k, v in data.items() if k in kind.model_fields}
                     for name in ("duration_hours", "price", "modality", "price_basis", "request_days_before",
                                  "request_day_count", "claim_day_count", "subrogation"):
                         if name in data and data[name] is None and instance is None:
                             data.pop(name)  # an empty cell keeps the model's default on a new entry
-                    changed = _changed_columns(kind, resource, instance, data) if instance else []
+                    changes = _changes(kind, resource, instance, data) if instance else []
                     saved = _save(kind, actor=actor, instance=instance, data=data)
                     if kind.code == "bodies":
                         bodies[saved.siret] = saved
-                    action = NEW if instance is None else (UPDATE if changed else UNCHANGED)
-                    report.outcomes.append(RowOutcome(number, action, str(saved), changed))
-            except RowError as exc:
-                report.errors.append((number, exc.column, exc.message))
+                    action = NEW if instance is None else (UPDATE if changes else UNCHANGED)
+                    report.rows.append(RowOutcome(number, str(saved), action, changes))
+            except RowRefused as exc:
+                report.refuse(number, exc)
             except ValidationError as exc:
                 if hasattr(exc, "error_dict"):
                     for name, messages in exc.message_dict.items():
                         report.errors.append((number, column_of.get(name, ""), " ".join(messages)))
                 else:
                     report.errors.append((number, "", " ".join(exc.messages)))
-            if len(report.errors) >= MAX_ERRORS:
+            if report.full:
                 break
-        if report.errors or not commit:
-            transaction.set_rollback(True)
-        else:
-            report.written = True
+        report.conclude(commit=commit)
     return report

@@ -35,8 +35,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
                                           commit="import" in request.POST)
                 if report.written:
                     messages.success(request, _("Catalogue imported: %(new)d new, %(update)d updated, %(same)d "
-                                                "unchanged.") % {"new": report.n_new, "update": report.n_update,
-                                                                 "same": report.n_unchanged})
+                                                "unchanged.") % {"new": report.new, "update": report.updated,
+                                                                 "same": report.unchanged})
                     return redirect("staff:training:catalogue")
     return render(request, "training/staff_catalogue.html", {"form": form, "report": report},
                   status=400 if request.method == "POST" and (report is None or report.errors) else 200)
