@@ -145,12 +145,48 @@ def test_a_statement_of_another_account_is_refused(world, host_account):
     assert _state() == (0, [], [])
 
 
-def test_entities_are_not_expanded(world):
-    """An upload cannot make the parser read a local file (XXE)."""
-    content = (b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-               + camt(entry("1.00", ustrd="&x;", ref="B1")).split(b"?>", 1)[1])
-    statements = parse_statement(content)
-    assert "root:" not in statements[0].credits[0].remittance
+def test_a_file_declaring_a_dtd_is_refused_before_any_entity_is_read(world):
+    """An upload cannot make the parser read a local file (XXE): pycamt's parser accepts a DOCTYPE,
+    so ours refuses it, also in UTF-16 where the bytes do not spell "<!DOCTYPE"."""
+    xxe = ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+           + camt(entry("1.00", ustrd="&x;", ref="B1")).decode().split("?>", 1)[1])
+    for content in (xxe.replace("UTF-16", "UTF-8").encode(), xxe.encode("utf-16")):
+        with pytest.raises(StatementRejected, match="declares a DTD"):
+            parse_statement(content)
+
+
+def test_a_batched_entry_gives_one_credit_per_transaction():
+    """A direct-debit collection booked as one entry: each transaction is a credit with its own
+    amount, end-to-end id and bank reference, unless their amounts do not add up to the entry's."""
+    def batch(total, *amounts):
+        txs = "".join(f"<TxDtls><Refs><AcctSvcrRef>T{n}</AcctSvcrRef><EndToEndId>FA202600{n:03d}</EndToEndId>"
+                      f"<MndtId>M-{n}</MndtId></Refs><AmtDtls><TxAmt><Amt Ccy=\"EUR\">{amount}</Amt></TxAmt>"
+                      f"</AmtDtls><RmtInf><Ustrd>Prélèvement</Ustrd></RmtInf></TxDtls>"
+                      for n, amount in enumerate(amounts, start=1))
+        return (entry(total, ref="LOT1", family="RDDT").replace("<NtryDtls>", "<NtryDtls><Btch><NbOfTxs>2</NbOfTxs>"
+                                                                 "</Btch>", 1)
+                .split("<TxDtls>")[0] + txs + "</NtryDtls></Ntry>")
+    credits = parse_statement(camt(batch("80.00", "50.00", "30.00")))[0].credits
+    assert [(c.amount, c.end_to_end_id, c.bank_reference, c.direct_debit) for c in credits] == [
+        (Decimal("50.00"), "FA202600001", "T1", True), (Decimal("30.00"), "FA202600002", "T2", True)]
+    assert len({c.key for c in credits}) == 2
+    (whole,) = parse_statement(camt(batch("80.00", "50.00", "20.00")))[0].credits
+    assert whole.amount == Decimal("80.00") and whole.bank_reference == "T1"
+
+
+def test_a_prefixed_statement_and_a_newer_version_are_read():
+    """camt.053.001.08 writes the status as Sts/Cd; the root may carry a namespace prefix."""
+    content = camt(entry("12.50", ustrd="FA-2026-00007", ref="B1"), entry("9.00", ref="B2", status="PDNG"),
+                   namespace=NS.replace(".02", ".08")).decode()
+    content = content.replace("<Sts>BOOK</Sts>", "<Sts><Cd>BOOK</Cd></Sts>").replace("<Sts>PDNG</Sts>",
+                                                                                     "<Sts><Cd>PDNG</Cd></Sts>")
+    content = content.replace(' xmlns="', ' xmlns:c="').replace("</", "</c:").replace("<", "<c:").replace(
+        "<c:/c:", "</c:").replace("<c:?xml", "<?xml")
+    (statement,) = parse_statement(content.encode())
+    assert (statement.reference, statement.account_iban, statement.not_booked_skipped) == (
+        "REL-2026-001", HOST_IBAN, 1)
+    assert [(c.amount, c.remittance, c.debtor_name) for c in statement.credits] == [
+        (Decimal("12.50"), "FA-2026-00007", "CAE A")]
 
 
 def test_staff_import_page_then_match_and_dismiss_by_hand(world, host_account, clients):
