@@ -97,7 +97,9 @@ def seed(stdout) -> None:
             for i, person in enumerate(people):
                 Employment.objects.get_or_create(workspace=workspace, entrepreneur=person, defaults={
                     "contract_type": "cesa", "status": "cadre" if i % 5 == 4 else "non_cadre",
-                    "job_title": person.trade or "Entrepreneur-salarié", "start_date": person.entry_date})
+                    "job_title": person.trade or "Entrepreneur-salarié", "start_date": person.entry_date,
+                    # CAE B's non-cadres are building-trade ETAM or ouvriers (DSN: ouvriers declared 07).
+                    "trade_category": ("ouvrier" if i % 2 else "etam") if leave_fund and i % 5 != 4 else ""})
             # An entry mid-month: the last person starts a 104-hour contract on the 16th of last month.
             newcomer = people[-1] if len(people) > 2 else None
             if newcomer is not None:
@@ -105,6 +107,8 @@ def seed(stdout) -> None:
                 Employment.objects.filter(entrepreneur=newcomer).update(
                     start_date=month.replace(day=16), contractual_hours=Decimal("104"))
             leaver = people[1] if len(people) > 2 else None
+            if leaver is not None:  # leaving to found their company: a resignation, declared in the DSN (S21.G00.62)
+                Employment.objects.filter(entrepreneur=leaver).update(exit_reason="059")
             before = (month - datetime.timedelta(days=1)).replace(day=1)
             if before.year == month.year:
                 earlier = [p for p in people if p != newcomer]

@@ -28,7 +28,8 @@ Blocks written (in this order):
   .019 employee number;
   S21.G00.40 Contrat: .001 start date, .002 conventional status (03 cadre dirigeant, 04 autres
   cadres, 05 profession intermédiaire, 06 employé, 07 ouvrier: a cadre is declared 04, a
-  non-cadre 06 — the payroll holds no finer category yet), .003 supplementary-pension category (01 cadre, 04 non-cadre),
+  building-trade ouvrier 07, any other non-cadre 06 — an ETAM may be 05 or 06 and the payroll
+  holds no finer category yet), .003 supplementary-pension category (01 cadre, 04 non-cadre),
   .006 job title, .007 nature (01 = CDI de droit privé), .009 contract number,
   .011 unit of working time (10 hours, 99 not concerned), .012 company full time (151.67),
   .013 contract working time, .014 working-time arrangement (10 full time, 20 part time,
@@ -330,6 +331,7 @@ class DsnEmployee:
     rg_retirement_share: Decimal = Decimal(0)  # the AGIRC-ARRCO part of the reduction (code 106): 6.01 % / T
     exit_date: datetime.date | None = None  # the contract ends this month: S21.G00.62
     exit_reason: str = ""  # S21.G00.62.002 (payroll.models.employment.ExitReason)
+    trade_category: str = ""  # building trades: "ouvrier" is declared 07 in S21.G00.40.002, "etam" stays 06
 
     def contributions(self) -> dict[str, Decimal]:
         """Payslip line code → employee + employer amount, for the lines declared individually."""
@@ -521,7 +523,7 @@ def _write_person(w: _Writer, person: DsnEmployee, *, employer: DsnEmployer, per
     w.add("S21.G00.30.019", person.matricule)
     cadre = person.status == "cadre"
     w.add("S21.G00.40.001", dsn_date(person.contract_start))
-    w.add("S21.G00.40.002", "04" if cadre else "06")
+    w.add("S21.G00.40.002", "04" if cadre else "07" if person.trade_category == "ouvrier" else "06")
     w.add("S21.G00.40.003", "01" if cadre else "04")
     w.add("S21.G00.40.006", person.job_title)
     w.add("S21.G00.40.007", "01")

@@ -489,7 +489,8 @@ def _dsn_employee(payslip: Payslip, employment: Employment | None, rg_retirement
         net_social=payslip.net_social, pas_from_grid=payslip.pas_source == RateSource.GRID,
         reduction=payslip.reduction_generale, rg_smic=cents(payslip.rg_smic) if payslip.rg_smic is not None else None,
         rg_retirement_share=rg_retirement_share, exit_date=exit_date,
-        exit_reason=(employment.exit_reason or ("031" if employment.fixed_term else "")) if employment else "")
+        exit_reason=(employment.exit_reason or ("031" if employment.fixed_term else "")) if employment else "",
+        trade_category=employment.trade_category if employment else "")
 
 
 # AGIRC-ARRCO employer rates the réduction générale is imputed on: 4.72 % (tranche 1) + 1.29 %

@@ -197,3 +197,22 @@ def test_each_category_gets_its_pro_btp_scheme(ws):
     assert provident(etam) == [("PRO BTP etam", D("20.00"))]
     # The cadres' scheme of at least 1.50 % of tranche A meets the compulsory cadres' provident.
     assert provident(cadre) == [("PRO BTP cadre", D("30.00"))]
+
+
+def test_a_building_trade_ouvrier_is_declared_07(ws):
+    """Cahier technique de la DSN, S21.G00.40.002 (facts file, "Common mistakes"): 04 autres
+    cadres, 06 employé, 07 ouvrier. An ETAM may be 05 or 06: it stays 06."""
+    ouvrier = EntrepreneurFactory(workspace=ws, last_name="Ouvrier")
+    period = build_payroll_month(ws, lines=[
+        {"entrepreneur": ouvrier, "gross_salary": D("2000.00"), "employment": {"trade_category": "ouvrier"}},
+        {"gross_salary": D("2000.00"), "employment": {"trade_category": "etam"}},
+    ])
+    payroll_run(actor=None, workspace=ws, period=period)
+    declaration = payroll_declaration_generate(actor=None, payroll_period=period)
+    with declaration.document.file.open("rb") as handle:
+        text = handle.read().decode("latin-1")
+    assert dsn_check(text) == []
+    people = text.split("S21.G00.30.001,")[1:]
+    ouvrier_text = next(chunk for chunk in people if "'OUVRIER'" in chunk)
+    other_text = next(chunk for chunk in people if chunk is not ouvrier_text)
+    assert "S21.G00.40.002,'07'" in ouvrier_text and "S21.G00.40.002,'06'" in other_text

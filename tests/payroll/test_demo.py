@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django_scopes import scopes_disabled
 
 from backoffice.models import Usage
+from payroll.exports.dsn import dsn_check
 from payroll.models import (
     MonthlySubmission,
     PayrollPeriod,
@@ -12,6 +13,7 @@ from payroll.models import (
     PayslipLine,
     SubmissionLine,
 )
+from payroll.services.runs import payroll_declaration_generate
 
 
 def test_seed_demo_imports_and_computes_last_month_once(db):
@@ -39,5 +41,12 @@ def test_seed_demo_imports_and_computes_last_month_once(db):
                                              exit_date__isnull=False).exists()
         if last.month > 1:
             assert b_month.filter(lines__code="reduction_generale_regularisation").exists()
+        # Its month can be declared (the exit has its reason) and passes the checker, the fund on each contract.
+        declaration = payroll_declaration_generate(
+            actor=None, payroll_period=PayrollPeriod.objects.get(workspace__slug="cae-b", period=last))
+        with declaration.document.file.open("rb") as handle:
+            text = handle.read().decode("latin-1")
+        assert dsn_check(text) == []
+        assert text.count("S21.G00.40.022,") == b_month.count() and "S21.G00.62.002,'059'" in text
         call_command("seed_demo")
         assert (Payslip.objects.count(), MonthlySubmission.objects.count(), Usage.objects.count()) == counts
