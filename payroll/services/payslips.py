@@ -34,13 +34,13 @@ from backoffice.pdf import fr_number, render_typst_pdf
 from backoffice.queue import enqueue, require_queue
 from backoffice.services.audit import audit_record
 from backoffice.services.documents import GeneratedFile, document_store_generated, documents_store_generated
-from payroll.engine.rates import BLOCKS
+from payroll.engine.rates import BLOCK_AUTRES, BLOCKS
 from payroll.models import Employment, PayrollPeriod, PayrollRun, PayrollSettings, Payslip, PayslipLine
 
 logger = logging.getLogger(__name__)
 
 # Bump when templates/pdf/payslip.typ changes what it prints: every PDF is then re-rendered.
-PAYSLIP_LAYOUT_VERSION = "5"
+PAYSLIP_LAYOUT_VERSION = "6"
 PDF_CHUNK = 100
 
 # Headings of the clarified payslip, by engine block (payroll.engine.rates.BLOCKS).
@@ -235,8 +235,16 @@ def payslip_pdf_context(content: dict) -> dict:
 
     lines = [*_pay_rows(content), amount_row("highlight", "Salaire brut", fr_number(Decimal(figures["gross"])))]
     for block in BLOCKS:
-        lines.append({"kind": "block", "cells": [BLOCK_TITLES[block]]})
         rows = [line for line in content["lines"] if line[2] == block]
+        if block == BLOCK_AUTRES and rows and not any(Decimal(line[5]) for line in rows):
+            # One line for every contribution only the employer owes (FNAL, CSA, dialogue social,
+            # formation, taxe d'apprentissage, versement mobilité…): arrêté du 25 février 2016
+            # fixant le regroupement des informations du bulletin (R3243-2 Code du travail).
+            # The on-screen payslip and the journal keep each line.
+            total = sum((Decimal(line[7]) for line in rows), Decimal(0))
+            lines.append({"kind": "row", "cells": [BLOCK_TITLES[block], "", "", "", "", _amount(str(total))]})
+            continue
+        lines.append({"kind": "block", "cells": [BLOCK_TITLES[block]]})
         for _code, label, _block, base, employee_rate, employee_amount, employer_rate, employer_amount in rows:
             employee, employer = Decimal(employee_amount), Decimal(employer_amount)
             lines.append({"kind": "row", "cells": [

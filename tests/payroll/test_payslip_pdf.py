@@ -15,6 +15,8 @@ from django_scopes import scope
 from pypdf import PdfReader
 
 from backoffice.models import Document
+from backoffice.pdf import fr_number
+from payroll.engine.rates import BLOCK_AUTRES
 from payroll.models import PayrollRun, Payslip
 from payroll.services.payslips import payslips_render
 from payroll.services.periods import payroll_period_set_stage
@@ -259,13 +261,31 @@ def test_a_payslip_fits_on_one_page_even_with_every_line(ws):
 
 
 def test_a_payslip_pdf_shows_every_line_of_the_payslip(ws):
-    """The template iterates over the payslip's lines: each one is printed with its amounts."""
+    """The template iterates over the payslip's lines: each one is printed with its amounts,
+    except the contributions only the employer owes, which the clarified payslip groups on one
+    line (next test)."""
     period = computed_month(ws, lines=[{"status": "cadre", "gross_salary": Decimal("6000.00")}])
     payslips_render(actor=None, workspace=ws, payroll_period=period)
     payslip = Payslip.objects.get()
     text = pdf_text(payslip.pdf)
-    for line in payslip.lines.all():
+    for line in payslip.lines.exclude(block=BLOCK_AUTRES):
         assert line.label in text
+
+
+def test_employer_only_contributions_are_one_line_of_the_pdf(ws):
+    """Arrêté du 25 février 2016 fixant les libellés, l'ordre et le regroupement des informations
+    du bulletin de paie (R3243-2 Code du travail): « Autres contributions dues par l'employeur »
+    is one line carrying their total (FNAL, CSA, dialogue social, formation, taxe d'apprentissage…).
+    The payslip's own lines keep the detail (the page and the journal show them)."""
+    period = computed_month(ws, lines=[{"status": "non_cadre", "gross_salary": Decimal("2500.00")}])
+    payslips_render(actor=None, workspace=ws, payroll_period=period)
+    payslip = Payslip.objects.get()
+    others = list(payslip.lines.filter(block=BLOCK_AUTRES))
+    assert len(others) >= 4 and not any(line.employee_amount for line in others)
+    total = sum(line.employer_amount for line in others)
+    text = pdf_text(payslip.pdf)
+    assert f"Autres contributions dues par l'employeur {fr_number(total)}" in text
+    assert not any(line.label in text for line in others)
 
 
 def test_a_batch_stores_its_pdfs_with_one_audit_entry_and_few_queries(ws, django_assert_max_num_queries):
