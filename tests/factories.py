@@ -33,7 +33,9 @@ def make_siret(siren: str, establishment: int = 1) -> str:
 
 
 def make_nir(n: int, sex: int = 1, year: int = 85, month: int = 6) -> str:
-    body = f"{sex}{year:02d}{month:02d}75{(n // 1000) % 1000 + 1:03d}{n % 1000 + 1:03d}"
+    # Commune and order number each 001–999 (three digits: n % 1000 + 1 reached 1000, a 16-character
+    # NIR, once a long run's factory sequence passed 999).
+    body = f"{sex}{year:02d}{month:02d}75{(n // 999) % 999 + 1:03d}{n % 999 + 1:03d}"
     return body + f"{97 - int(body) % 97:02d}"
 
 
