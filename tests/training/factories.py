@@ -114,7 +114,7 @@ class GatheringFactory(SessionFactory):
         if not (create and extracted):
             return
         ws = extracted
-        workshop = Workshop.objects.create(session=self, title="Atelier coopérations", day=self.starts_on,
+        workshop = Workshop.objects.create(session=self, title="Atelier coopérations : répondre ensemble aux marchés publics de rénovation énergétique", day=self.starts_on,
                                            starts_at=datetime.time(10), ends_at=datetime.time(11, 30),
                                            room="Salle 1", seats=1)
         seated = [EnrolmentFactory(workspace=ws, session=self) for _ in range(2)]
@@ -128,7 +128,8 @@ class WorkshopFactory(factory.django.DjangoModelFactory):
         model = Workshop
 
     session = factory.SubFactory(GatheringFactory)
-    title = factory.Sequence(lambda n: f"Atelier {n}")
+    # Titles as long as real ones: the page walks (tests/browser/test_page_width.py) see their width.
+    title = factory.Sequence(lambda n: f"Atelier {n} : répondre ensemble aux marchés publics de rénovation énergétique")
     day = factory.LazyAttribute(lambda o: o.session.starts_on)
     starts_at = datetime.time(10)
     ends_at = datetime.time(11, 30)
