@@ -165,38 +165,39 @@ def enrolment_withdraw(*, actor, workspace: Workspace, enrolment: Enrolment) -> 
 
 # --- promotion from the waiting lists --------------------------------------------------------
 
+def _promote(*, actor, model, seats: int, session: Session, reason: str, changes, **rows) -> list:
+    """Give the free seats among `rows` (the enrolments of a session or the registrations of a
+    workshop) to their waiting list, oldest first, whatever their workspace; each promotion is
+    audited in the promoted person's workspace with `changes(row)`."""
+    with staff_wide(reason):
+        taken = model.objects.filter(**rows)
+        free = seats - taken.filter(waiting=False).count()
+        if free <= 0:
+            return []
+        promoted = list(taken.select_for_update().filter(waiting=True).order_by("created_at", "pk")[:free])
+        for row in promoted:
+            row.waiting = False
+            row.save(update_fields=["waiting"])
+            audit_record(actor=actor, workspace=row.workspace, action="training.waitlist_promote", obj=session,
+                         changes=changes(row))
+    return promoted
+
+
 def waitlist_promote(*, actor, session: Session) -> list[Enrolment]:
     """Give the free seats of `session` to its waiting list, oldest first (every workspace);
     call inside the transaction that freed the seat."""
-    with staff_wide("a freed seat goes to the first one waiting, whatever their workspace"):
-        free = session.seats - Enrolment.objects.filter(session=session, waiting=False).count()
-        if free <= 0:
-            return []
-        promoted = list(Enrolment.objects.select_for_update().filter(session=session, waiting=True)
-                        .order_by("created_at", "pk")[:free])
-        for enrolment in promoted:
-            enrolment.waiting = False
-            enrolment.save(update_fields=["waiting"])
-            audit_record(actor=actor, workspace=enrolment.workspace, action="training.waitlist_promote", obj=session,
-                         changes={"participant": str(enrolment.entrepreneur)})
-    return promoted
+    return _promote(actor=actor, model=Enrolment, seats=session.seats, session=session, session_id=session.pk,
+                    reason="a freed seat goes to the first one waiting, whatever their workspace",
+                    changes=lambda enrolment: {"participant": str(enrolment.entrepreneur)})
 
 
 def workshop_waitlist_promote(*, actor, workshop: Workshop) -> list[WorkshopRegistration]:
     """Give the free seats of `workshop` to its waiting list, oldest first (every workspace)."""
-    with staff_wide("a freed workshop seat goes to the first one waiting, whatever their workspace"):
-        free = workshop.seats - WorkshopRegistration.objects.filter(workshop=workshop, waiting=False).count()
-        if free <= 0:
-            return []
-        promoted = list(WorkshopRegistration.objects.select_for_update().filter(workshop=workshop, waiting=True)
-                        .order_by("created_at", "pk")[:free])
-        for registration in promoted:
-            registration.waiting = False
-            registration.save(update_fields=["waiting"])
-            audit_record(actor=actor, workspace=registration.workspace, action="training.waitlist_promote",
-                         obj=workshop.session, changes={"workshop": workshop.title,
-                                                        "participant": str(registration.enrolment.entrepreneur)})
-    return promoted
+    return _promote(actor=actor, model=WorkshopRegistration, seats=workshop.seats, session=workshop.session,
+                    workshop_id=workshop.pk,
+                    reason="a freed workshop seat goes to the first one waiting, whatever their workspace",
+                    changes=lambda registration: {"workshop": workshop.title,
+                                                  "participant": str(registration.enrolment.entrepreneur)})
 
 
 def waiting_message(enrolments: list[Enrolment]) -> str:
