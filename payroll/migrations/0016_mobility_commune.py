@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payroll', '0014_building_trade_category'),
+        ('payroll', '0015_payslip_leave_counters'),
     ]
 
     operations = [
