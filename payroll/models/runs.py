@@ -73,10 +73,17 @@ class Payslip(models.Model):
     base_salary = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     bonuses = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     # Paid leave in working days (payroll.engine.leave): acquired and taken this month, and the
-    # balance after it (every earlier stored month added up).
+    # balance after it (N-1 + N, see payroll.services.runs.leave_history).
     leave_acquired = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     leave_taken = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     leave_balance = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    # Of leave_acquired, the days acquired on account of non-work-related sick leave (the 24-day
+    # cap of L3141-5-1 adds them up over the reference period); after the month, the N-1 days
+    # still to take and the days acquired in the current reference period (N). Null on payslips
+    # computed before the counters were stored.
+    leave_sick_acquired = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    leave_previous = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    leave_period_acquired = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     # At an exit: the days not taken paid as indemnité compensatrice (L3141-28), part of bonuses.
     leave_paid_days = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     leave_indemnity = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)

@@ -34,13 +34,14 @@ from backoffice.pdf import fr_number, render_typst_pdf
 from backoffice.queue import enqueue, require_queue
 from backoffice.services.audit import audit_record
 from backoffice.services.documents import GeneratedFile, document_store_generated, documents_store_generated
+from payroll.engine.leave import reference_period_start
 from payroll.engine.rates import BLOCK_AUTRES, BLOCKS
 from payroll.models import Employment, PayrollPeriod, PayrollRun, PayrollSettings, Payslip, PayslipLine
 
 logger = logging.getLogger(__name__)
 
 # Bump when templates/pdf/payslip.typ changes what it prints: every PDF is then re-rendered.
-PAYSLIP_LAYOUT_VERSION = "6"
+PAYSLIP_LAYOUT_VERSION = "7"
 PDF_CHUNK = 100
 
 # Headings of the clarified payslip, by engine block (payroll.engine.rates.BLOCKS).
@@ -117,7 +118,8 @@ def payslip_content(*, payslip: Payslip, lines: Iterable[PayslipLine], employer:
         "pay": {"base_salary": _q(payslip.base_salary, 2), "bonuses": _q(payslip.bonuses, 2),
                 "leave_indemnity": _q(payslip.leave_indemnity, 2), "leave_paid_days": _q(payslip.leave_paid_days, 2)},
         "leave": {"acquired": _q(payslip.leave_acquired, 2), "taken": _q(payslip.leave_taken, 2),
-                  "balance": _q(payslip.leave_balance, 2)},
+                  "balance": _q(payslip.leave_balance, 2), "previous": _q(payslip.leave_previous, 2),
+                  "period_acquired": _q(payslip.leave_period_acquired, 2)},
         "figures": {name: _q(getattr(payslip, name), 2) for name in MONEY_FIELDS},
         "lines": [
             [line.code, line.label, line.block, _q(line.base, 2), _q(line.employee_rate, 4),
@@ -167,6 +169,27 @@ def _row(label: str, value: str | None, style: str = "") -> list[str]:
 
 def _or_placeholder(value: str, placeholder: str) -> list[str]:
     return [value, ""] if value else [placeholder, "placeholder"]
+
+
+def _leave_counters_box(leave: dict, period: datetime.date, *, building_trade: bool) -> dict:
+    """The paid-leave counters (payroll.engine.leave): the month's days acquired and taken, the
+    N-1 days still to take, the days acquired in the current reference period (N), what is left
+    of N when leave was taken from it, and the total still to take."""
+    def days(key: str) -> str:
+        return f"{fr_number(Decimal(leave[key]))} j"
+
+    start = reference_period_start(period, building_trade=building_trade)
+    end = start.replace(year=start.year + 1) - datetime.timedelta(days=1)
+    current_left = Decimal(leave["balance"]) - Decimal(leave["previous"])
+    return {"title": "Congés payés", "rows": [
+        _row("Acquis ce mois", days("acquired")),
+        _row("Pris ce mois", days("taken")),
+        _row("Solde N-1 à prendre", days("previous")),
+        _row("Acquis N", days("period_acquired")),
+        *([_row("Solde N", f"{fr_number(current_left)} j")]
+          if current_left != Decimal(leave["period_acquired"]) else []),
+        _row("Solde total", days("balance"), "strong"),
+    ], "notes": [f"En jours ouvrables. Période N : du {start:%d/%m/%Y} au {end:%d/%m/%Y}."]}
 
 
 def _pay_rows(content: dict) -> list[dict]:
@@ -289,6 +312,8 @@ def payslip_pdf_context(content: dict) -> dict:
             *([_row("Pris ce mois", f"{fr_number(taken)} j, absence indemnisée par la caisse")] if taken else []),
         ], "notes": ["Les congés payés sont versés par la caisse de congés payés du BTP dont relève l'employeur, "
                      "non par l'employeur : les jours de congé sont une absence non payée sur ce bulletin."]}
+    elif content.get("leave", {}).get("previous") is not None:
+        leave_box = _leave_counters_box(content["leave"], period, building_trade=er["paid_leave_fund"])
     elif content.get("leave", {}).get("acquired") is not None:
         leave = content["leave"]
         leave_box = {"title": "Congés payés", "notes": ["En jours ouvrables."], "rows": [

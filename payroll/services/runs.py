@@ -23,7 +23,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Case, Count, F, Q, Sum, When
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -40,7 +41,15 @@ from payroll.engine import (
     solve_gross_for_employer_cost,
     solve_gross_for_net,
 )
-from payroll.engine.leave import leave_acquired, leave_indemnity
+from payroll.engine.leave import (
+    BUILDING_TRADE_START_MONTH,
+    REFERENCE_START_MONTH,
+    leave_counters,
+    leave_indemnity,
+    leave_month,
+    reference_period_start,
+    round_up_to_day,
+)
 from payroll.engine.money import ZERO, cents
 from payroll.engine.payslip import PayslipLine as EngineLine
 from payroll.engine.payslip import YearToDate
@@ -90,6 +99,7 @@ PAYSLIP_FIELDS = [
     "pas_amount",
     "reimbursed_expenses", "net_paid", "employer_cost", "rg_smic", "ceiling", "base_tranche_a", "base_tranche_2", "base_up_to_4",
     "base_up_to_8", "base_salary", "bonuses", "leave_acquired", "leave_taken", "leave_balance", "leave_paid_days",
+    "leave_sick_acquired", "leave_previous", "leave_period_acquired",
     "leave_indemnity", "revenue",
     "cae_contribution", "content_hash",
 ]
@@ -163,22 +173,54 @@ def year_to_date_pay(workspace: Workspace, period: datetime.date) -> dict[int, Y
             for row in rows}
 
 
-def leave_before(workspace: Workspace, period: datetime.date) -> dict[int, Decimal]:
-    """Per entrepreneur, the paid-leave balance before `period`: every earlier stored month's
-    acquired less taken days (one query; a corrected month flows into the next run)."""
-    rows = (Payslip.objects.filter(workspace=workspace, period__lt=period).order_by().values("entrepreneur_id")
-            .annotate(acquired=Sum("leave_acquired"), taken=Sum("leave_taken")))
-    return {row["entrepreneur_id"]: (row["acquired"] or ZERO) - (row["taken"] or ZERO) for row in rows}
+@dataclass(frozen=True)
+class LeaveHistory:
+    """An entrepreneur's paid leave before the month computed (payroll.engine.leave)."""
+
+    carried: Decimal = ZERO  # left to take when the current reference period began (N-1)
+    acquired: Decimal = ZERO  # acquired in the current reference period before the month (N)
+    taken: Decimal = ZERO  # taken in the current reference period before the month
+    sick: Decimal = ZERO  # of `acquired`, on account of sick leave (the 24-day cap of L3141-5-1)
+    # Gross pay and days acquired of the stored months of the current and the previous reference
+    # periods: the "dixième" of an exit's indemnity, for the N and the N-1 days.
+    gross: Decimal = ZERO
+    gross_acquired: Decimal = ZERO
+    previous_gross: Decimal = ZERO
+    previous_gross_acquired: Decimal = ZERO
 
 
-def leave_reference_period(workspace: Workspace, period: datetime.date) -> dict[int, tuple[Decimal, Decimal]]:
-    """Per entrepreneur, (gross pay, paid-leave days acquired) over the earlier months of the
-    reference period, 1 June to 31 May (R3141-4 Code du travail): the "dixième" of an exit's
-    paid-leave indemnity (one query)."""
-    start = period.replace(month=6, day=1) if period.month >= 6 else period.replace(year=period.year - 1, month=6, day=1)
-    rows = (Payslip.objects.filter(workspace=workspace, period__gte=start, period__lt=period).order_by()
-            .values("entrepreneur_id").annotate(gross=Sum("gross"), acquired=Sum("leave_acquired")))
-    return {row["entrepreneur_id"]: (row["gross"] or ZERO, row["acquired"] or ZERO) for row in rows}
+def leave_history(workspace: Workspace, period: datetime.date, *, building_trade: bool) -> dict[int, LeaveHistory]:
+    """Per entrepreneur, the paid-leave counters before `period`, rebuilt from every earlier
+    stored payslip (one query, grouped by reference period: a corrected month flows into the
+    next run). The reference period runs from 1 June (R3141-4), from 1 April for a member of a
+    building-trade paid-leave fund (`building_trade`, the workspace's current setting applied to
+    the whole history). A period that ended hands what is left to the next as N-1, its
+    acquisition rounded up to the whole day (L3141-7); nothing is forfeited (see
+    payroll.engine.leave)."""
+    start_month = BUILDING_TRADE_START_MONTH if building_trade else REFERENCE_START_MONTH
+    current_year = reference_period_start(period, building_trade=building_trade).year
+    rows = (Payslip.objects.filter(workspace=workspace, period__lt=period).order_by()
+            .annotate(reference_year=Case(When(period__month__gte=start_month, then=ExtractYear("period")),
+                                          default=ExtractYear("period") - 1))
+            .values("entrepreneur_id", "reference_year")
+            .annotate(acquired=Sum("leave_acquired"), taken=Sum("leave_taken"), sick=Sum("leave_sick_acquired"),
+                      gross=Sum("gross")))
+    years: dict[int, dict[int, dict]] = {}
+    for row in rows:
+        years.setdefault(row["entrepreneur_id"], {})[row["reference_year"]] = row
+    history: dict[int, LeaveHistory] = {}
+    for entrepreneur_id, by_year in years.items():
+        carried = ZERO
+        for year in sorted(y for y in by_year if y < current_year):
+            carried += round_up_to_day(by_year[year]["acquired"] or ZERO) - (by_year[year]["taken"] or ZERO)
+        current = by_year.get(current_year, {})
+        previous = by_year.get(current_year - 1, {})
+        history[entrepreneur_id] = LeaveHistory(
+            carried=carried, acquired=current.get("acquired") or ZERO, taken=current.get("taken") or ZERO,
+            sick=current.get("sick") or ZERO, gross=current.get("gross") or ZERO,
+            gross_acquired=current.get("acquired") or ZERO, previous_gross=previous.get("gross") or ZERO,
+            previous_gross_acquired=previous.get("acquired") or ZERO)
+    return history
 
 
 def _within(day: datetime.date | None, month: datetime.date) -> datetime.date | None:
@@ -227,8 +269,7 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
     ytd_pay = year_to_date_pay(workspace, month)
     headcount = workspace_headcount(workspace, month.year, settings).retained
     tax_rates = compte_rendu_rates(workspace, last_day(month))
-    leave = leave_before(workspace, month)
-    leave_reference = leave_reference_period(workspace, month)
+    leave = leave_history(workspace, month, building_trade=settings.paid_leave_fund)
     employer = employer_identity(workspace, settings)
     pay_day = payment_date(month, settings)
 
@@ -253,8 +294,7 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
         payslip, payslip_lines = _compute_line(
             line=line, employment=employment, settings=settings, rates=rates, schemes=schemes, headcount=headcount,
             ytd=ytd.get(line.entrepreneur_id, ZERO), ytd_pay=ytd_pay.get(line.entrepreneur_id, YearToDate()),
-            tax_rate=tax_rates.get(line.entrepreneur_id), leave_before=leave.get(line.entrepreneur_id, ZERO),
-            leave_reference=leave_reference.get(line.entrepreneur_id),
+            tax_rate=tax_rates.get(line.entrepreneur_id), leave=leave.get(line.entrepreneur_id, LeaveHistory()),
             month=month, workspace=workspace, run=run, outcome=outcome)
         payslip.content_hash = content_hash(payslip_content(
             payslip=payslip, lines=payslip_lines, employer=employer, employment=employment, payment_day=pay_day))
@@ -319,8 +359,7 @@ def _refuse_missing_classification(lines: list[SubmissionLine], employments: dic
 
 
 def _compute_line(*, line: SubmissionLine, employment: Employment | None, settings: PayrollSettings, rates,
-                  schemes, headcount: int, ytd: Decimal, ytd_pay: YearToDate | None, tax_rate, leave_before: Decimal,
-                  leave_reference: tuple[Decimal, Decimal] | None,
+                  schemes, headcount: int, ytd: Decimal, ytd_pay: YearToDate | None, tax_rate, leave: LeaveHistory,
                   month: datetime.date,
                   workspace: Workspace, run: PayrollRun,
                   outcome: RunOutcome) -> tuple[Payslip, tuple[EngineLine, ...]]:
@@ -346,19 +385,27 @@ def _compute_line(*, line: SubmissionLine, employment: Employment | None, settin
         raise PayrollRunError(_("Row %(row)s (%(matricule)s): %(error)s") % {
             "row": line.row_number, "matricule": person.matricule, "error": exc}) from exc
 
-    acquired = leave_acquired(period=month, entry_date=template.entry_date, exit_date=template.exit_date,
-                              sick_days=line.sick_days)
-    balance = leave_before + acquired - line.leave_taken
+    # Paid leave: the month's acquisition within the reference period's caps (24 days on account
+    # of sick leave, L3141-5-1; 30 in all, L3141-3), then the N-1 and N counters.
+    month_leave = leave_month(period=month, entry_date=template.entry_date, exit_date=template.exit_date,
+                              sick_days=line.sick_days, acquired_before=leave.acquired, sick_before=leave.sick)
+    acquired = month_leave.total
+    counters = leave_counters(carried=leave.carried, acquired=leave.acquired + acquired,
+                              taken=leave.taken + line.leave_taken)
+    balance, previous = counters.balance, counters.previous
     paid_days, indemnity = ZERO, ZERO
     if template.exit_date is not None and balance > 0 and not settings.paid_leave_fund:
-        # The exit: the days not taken are paid (L3141-28), as part of the month's pay.
-        reference_gross, reference_acquired = leave_reference or (ZERO, ZERO)
+        # The exit: the days not taken are paid (L3141-28), as part of the month's pay; the N days
+        # against the current reference period's pay, the N-1 days against the previous one's.
         paid_days = balance
-        indemnity = leave_indemnity(days=balance, monthly_salary=line.gross_salary or ZERO,
-                                    reference_gross=reference_gross + template.gross,
-                                    reference_acquired=reference_acquired + acquired)
+        salary = line.gross_salary or ZERO
+        indemnity = (leave_indemnity(days=balance - previous, monthly_salary=salary,
+                                     reference_gross=leave.gross + template.gross,
+                                     reference_acquired=leave.gross_acquired + acquired)
+                     + leave_indemnity(days=previous, monthly_salary=salary, reference_gross=leave.previous_gross,
+                                       reference_acquired=leave.previous_gross_acquired))
         template = replace(template, bonuses=template.bonuses + indemnity)
-        balance = ZERO
+        balance = previous = ZERO
 
     try:
         if line.target_employer_cost is not None:
@@ -393,7 +440,8 @@ def _compute_line(*, line: SubmissionLine, employment: Employment | None, settin
     payslip = Payslip(
         workspace=workspace, run=run, period=month, entrepreneur=person, status=status, hours=hours,
         base_salary=result.gross - template.bonuses, bonuses=template.bonuses - indemnity, leave_acquired=acquired,
-        leave_taken=line.leave_taken, leave_balance=balance,
+        leave_taken=line.leave_taken, leave_balance=balance, leave_sick_acquired=month_leave.sick,
+        leave_previous=previous, leave_period_acquired=counters.acquired,
         leave_paid_days=paid_days or None, leave_indemnity=indemnity or None,
         gross=result.gross, total_employee_contributions=result.total_employee_contributions,
         total_employer_contributions=result.total_employer_contributions,
@@ -580,7 +628,8 @@ def payroll_declaration_generate(*, actor, payroll_period: PayrollPeriod) -> Dec
         contact_name=settings.dsn_contact_name, contact_email=settings.dsn_contact_email,
         contact_phone=settings.dsn_contact_phone, urssaf_siret=settings.urssaf_siret, debit_iban=settings.debit_iban,
         debit_bic=settings.debit_bic, at_mp_rate=at_mp_rates.pop() if len(at_mp_rates) == 1 else None,
-        headcount_50_plus=headcount >= 50, leave_fund=settings.paid_leave_fund,
+        mobility_rate=settings.mobility_rate, mobility_commune=settings.mobility_commune,
+        leave_fund=settings.paid_leave_fund,
         leave_fund_code=settings.leave_fund_dsn_code if settings.paid_leave_fund else "")
     try:
         _table, rates = rate_set_for(payroll_period.period)

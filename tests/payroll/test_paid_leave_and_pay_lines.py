@@ -72,7 +72,9 @@ def test_balance_adds_up_the_months_and_the_payslip_shows_it(ws):
     assert (second.leave_acquired, second.leave_taken, second.leave_balance) == (D("2.38"), D("3"), D("1.88"))
 
     leave_box = {label: value for label, value, _style in _context(second)["boxes"][2]["rows"]}
-    assert leave_box == {"Acquis ce mois": "2,38 j", "Pris ce mois": "3,00 j", "Solde": "1,88 j"}
+    # No N-1 (nothing before January): the 3 days come off N, acquired 2.50 + 2.38 = 4.88.
+    assert leave_box == {"Acquis ce mois": "2,38 j", "Pris ce mois": "3,00 j", "Solde N-1 à prendre": "0,00 j",
+                         "Acquis N": "4,88 j", "Solde N": "1,88 j", "Solde total": "1,88 j"}
 
     lines = [line["cells"] for line in _context(first)["lines"][:3]]
     # Base pay with its hours and hourly rate (2 500 / 151.67 = 16.4832 €/h), bonuses apart, then the gross.
