@@ -116,6 +116,18 @@ class EmploymentForm(forms.Form):
         label=_("CAE contribution rate (%)"), max_digits=6, decimal_places=3, required=False,
         help_text=_("Leave empty to apply the workspace's contribution rule."))
     clear_iban = forms.BooleanField(label=_("Remove the recorded IBAN"), required=False)
+    # Paid-leave opening figures (payroll.models.employment), together to ease merges.
+    leave_opening_date = forms.DateField(
+        label=_("Paid-leave counters as of"), required=False, widget=DateInput(),
+        help_text=_("For a payroll taken over during the year: the first day of the first month computed "
+                    "here. Leave empty otherwise."))
+    leave_opening_previous = FrenchDecimalField(
+        label=_("Paid leave N-1 still to take (working days)"), max_digits=5, decimal_places=2, required=False,
+        help_text=_("Days of the previous reference periods not taken yet on that date."))
+    leave_opening_acquired = FrenchDecimalField(
+        label=_("Paid leave N acquired (working days)"), max_digits=5, decimal_places=2, required=False,
+        help_text=_("Days acquired in the current reference period (from 1 June, or 1 April with a "
+                    "building-trade paid-leave fund) up to that date."))
 
     def __init__(self, *args, iban_masked: str = "", risk_rates=None, **kwargs):
         super().__init__(*args, **kwargs)
