@@ -178,6 +178,11 @@ class PayrollSettingsForm(forms.Form):
     mobility_rate = FrenchDecimalField(
         label=_("Versement mobilité rate (%)"), max_digits=5, decimal_places=2, required=False,
         help_text=_("The transport authority's rate where the entrepreneurs work; owed from 11 employees."))
+    mobility_commune = forms.RegexField(
+        label=_("Versement mobilité: INSEE code of the commune"), regex=r"^(\d{5}|2[AB]\d{3})$", max_length=5,
+        required=False, error_messages={"invalid": _("Five characters: the commune's INSEE code (e.g. 69123).")},
+        help_text=_("The commune where the entrepreneurs work (its INSEE code, not its postcode): the DSN pays the "
+                    "versement mobilité under it."))
     at_mp_rate = FrenchDecimalField(label=_("AT/MP rate (%)"), max_digits=5, decimal_places=2,
                                     help_text=_("The accidents-at-work rate notified by the CARSAT."))
     alsace_moselle = forms.BooleanField(label=_("Alsace-Moselle scheme"), required=False)
@@ -214,7 +219,7 @@ class PayrollSettingsForm(forms.Form):
         for name in ("mobility_rate", "leave_fund_rate", "bad_weather_rate"):
             if data.get(name) is None:
                 data[name] = Decimal("0")
-        for name in ("leave_fund_name", "leave_fund_number", "leave_fund_dsn_code", "collective_agreement", "idcc", "pension_funds", "dsn_contact_name", "dsn_contact_email",
+        for name in ("mobility_commune", "leave_fund_name", "leave_fund_number", "leave_fund_dsn_code", "collective_agreement", "idcc", "pension_funds", "dsn_contact_name", "dsn_contact_email",
                      "dsn_contact_phone", "urssaf_siret", "debit_iban", "debit_bic"):
             data[name] = data.get(name) or ""
         return data

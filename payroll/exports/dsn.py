@@ -47,14 +47,19 @@ Blocks written (in this order):
   (001 gross not capped, 002 gross subject to unemployment insurance, 010 base salary),
   .012 hours (base salary, when pay follows hours), .013 amount;
   S21.G00.78 Base assujettie: .001 code (02 capped gross, 03 uncapped gross, 04 CSG base,
-  07 unemployment-insurance base), .002/.003 period, .004 amount; under each base its
-  S21.G00.81 Cotisation individuelle: .001 code, .003 base, .004 amount (employee + employer;
-  negative for a reduction): 075 maladie, 076 vieillesse (capped and uncapped), 074 allocations
-  familiales, 040 chômage, 048 AGS, 072 CSG (deductible and not: one code), 079 CRDS, 131
-  AGIRC-ARRCO tranche 1 with 142 its employer part (control SIG-18), 018 and 106 réduction
-  générale. Not declared individually yet, their codes to be confirmed in the cahier technique:
-  AGIRC-ARRCO tranche 2, CEG, CET, APEC, CSA, FNAL, dialogue social, formation, taxe
-  d'apprentissage, versement mobilité, forfait social, PEEC.
+  05 the forfait social's base, 07 unemployment-insurance base), .002/.003 period, .004 amount;
+  under each base its S21.G00.81 Cotisation individuelle: .001 code, .003 base, .004 amount
+  (employee + employer; negative for a reduction). The codes, the base each sits under and the
+  CTP it is paid under are one table, DECLARED: 076 vieillesse (capped and uncapped), 075
+  maladie at 7 % and 907 the rest, 074 allocations familiales at 3.45 % and 102 the rest, 045
+  AT/MP, 068 CSA, 049 FNAL, 100 dialogue social, 128 formation professionnelle, 130 taxe
+  d'apprentissage, 129 CPF-CDD, 071 forfait social, 040 chômage, 048 AGS, 072 CSG (deductible
+  and not: one code), 079 CRDS, 131 AGIRC-ARRCO (T1 and CEG T1 under 02 with their employer part
+  in 142; T2, CEG T2 and CET under 03 with theirs in 146; control SIG-18), 132 APEC, 018 and 106
+  réduction générale. Not declared individually: versement mobilité (paid by its CTP only),
+  PEEC (not collected through the DSN), the solde de la taxe d'apprentissage (yearly), the
+  Alsace-Moselle local health contribution (its codes are not in our sources: a month with it
+  is refused).
 - S10.G00.02 Contact of the sender (after S10.G00.01, control CST-02): .002 name, .004 e-mail,
   .005 phone (ten digits).
 - S21.G00.20 Versement organisme de protection sociale, S21.G00.22 Bordereau de cotisation due
@@ -63,15 +68,19 @@ Blocks written (in this order):
   .006/.007 period, .010 payment mode (05 SEPA direct debit, the URSSAF's only one);
   .22 .001 SIRET, .003/.004 period, .005 amount due (equal to .20.005); .23 one line per CTP
   (code type de personnel): .001 CTP, .002 base qualifier (920 total, 921 capped), .003 rate
-  (AT only), .004 base, .005 amount (deductions only). CTPs written: 100 régime général
-  (total and capped), 260 CSG-CRDS, 332 FNAL under 50 / 236 from 50, 772 chômage, 937 AGS,
-  668 réduction générale (its URSSAF part, positive). Amounts of the bordereau are rounded to
-  the euro (URSSAF DSN guide) and written with two decimals. Not aggregated here yet (the
-  filing tool or the officer adds them): CSA, dialogue social, formation, taxe d'apprentissage,
-  versement mobilité (needs the commune's INSEE code), forfait social, and the 2026 split of
-  maladie/famille into their base and complement CTPs (635, 430).
+  (AT/MP and versement mobilité), .004 base, .005 amount (reductions only), .006 the commune's
+  INSEE code (versement mobilité). The lines are the sum of the individual contributions by
+  CTP (each person's base counted once per CTP): 100 régime général (total: maladie 7 %,
+  vieillesse, famille 3.45 %, AT/MP, CSA; capped: vieillesse), 635 maladie complement, 430
+  famille complement, 260 CSG-CRDS, 332 FNAL under 50 / 236 from 50, 027 dialogue social, 959
+  formation under 11 / 971 from 11, 992 taxe d'apprentissage (993 Alsace-Moselle), 987 CPF-CDD,
+  479 forfait social at 8 %, 772 chômage, 937 AGS, 900 versement mobilité (its commune from the
+  payroll settings), 668 réduction générale (its URSSAF part, positive) and 669 for a month
+  whose regularisation gives some back (written as a base). Bases and amounts are rounded to the
+  euro (URSSAF DSN guide) and written with two decimals; what is due (.20.005 = .22.005) is the
+  sum of each line's amount rounded to the euro, the reduction taken off.
 - per employee, besides the blocks above: S21.G00.71 Retraite complémentaire right after the
-  contract (.002 RETA = AGIRC-ARRCO); S21.G00.50.007 withholding-rate type (01 rate from the
+  contract (.002 RUAA, the unified AGIRC-ARRCO scheme); S21.G00.50.007 withholding-rate type (01 rate from the
   DGFiP, 13 non-personalised metropolitan grid); S21.G00.51 types 001, 002, 003 (salaire
   rétabli) and 010; S21.G00.53 Activité under the 002 remuneration when pay follows hours
   (.001 01 paid work, .002 hours, .003 10 hours); S21.G00.58 .003 03 montant net social and
@@ -81,6 +90,8 @@ Blocks written (in this order):
 - S21.G00.62 Fin du contrat, after the contract when it ends within the month declared (the
   end-of-contract signal; a rupture outside the month is refused, control SIG-13): .001 the
   last day of the contract, .002 the reason (026, 031, 043, 059).
+- S21.G00.86 Ancienneté, closing each individual: .001 07 (in the company), .002 unit (02
+  months; 01 days under a month, a value of 0 being refused, CCH-12), .003 value, .005 contract.
 - S90.G00.90 Total: .001 number of rubrics (lines) in the file, .002 number of declarations.
 
 Values are sanitised (`dsn_value`): no double quote, comma or line break inside a value,
@@ -122,7 +133,7 @@ FULL_TIME_HOURS = Decimal("151.67")
 BLOCK_ORDER = (
     "S10.G00.00", "S10.G00.01", "S10.G00.02", "S20.G00.05", "S21.G00.06", "S21.G00.11", "S21.G00.20", "S21.G00.22",
     "S21.G00.23", "S21.G00.30", "S21.G00.40", "S21.G00.71", "S21.G00.50", "S21.G00.51", "S21.G00.53", "S21.G00.58",
-    "S21.G00.78", "S21.G00.79", "S21.G00.81", "S90.G00.90",
+    "S21.G00.78", "S21.G00.79", "S21.G00.81", "S21.G00.86", "S90.G00.90",
 )
 # Which block may follow which (the individual group S21.G00.30 … repeats).
 NEXT_BLOCKS: dict[str | None, set[str]] = {
@@ -141,12 +152,14 @@ NEXT_BLOCKS: dict[str | None, set[str]] = {
     "S21.G00.62": {"S21.G00.71"},
     "S21.G00.71": {"S21.G00.50"},
     "S21.G00.50": {"S21.G00.51"},
-    "S21.G00.51": {"S21.G00.51", "S21.G00.53", "S21.G00.58", "S21.G00.78", "S21.G00.30", "S90.G00.90"},
-    "S21.G00.53": {"S21.G00.51", "S21.G00.58", "S21.G00.78", "S21.G00.30", "S90.G00.90"},
-    "S21.G00.58": {"S21.G00.78", "S21.G00.30", "S90.G00.90"},
-    "S21.G00.78": {"S21.G00.78", "S21.G00.79", "S21.G00.81", "S21.G00.30", "S90.G00.90"},
+    "S21.G00.51": {"S21.G00.51", "S21.G00.53", "S21.G00.58", "S21.G00.78", "S21.G00.86"},
+    "S21.G00.53": {"S21.G00.51", "S21.G00.58", "S21.G00.78", "S21.G00.86"},
+    "S21.G00.58": {"S21.G00.78", "S21.G00.86"},
+    "S21.G00.78": {"S21.G00.78", "S21.G00.79", "S21.G00.81", "S21.G00.86"},
     "S21.G00.79": {"S21.G00.81"},
-    "S21.G00.81": {"S21.G00.81", "S21.G00.78", "S21.G00.30", "S90.G00.90"},
+    "S21.G00.81": {"S21.G00.81", "S21.G00.78", "S21.G00.86"},
+    # The seniority closes each individual (it follows the payment and its bases).
+    "S21.G00.86": {"S21.G00.30", "S90.G00.90"},
     "S90.G00.90": set(),
 }
 MANDATORY: dict[str, set[str]] = {
@@ -170,6 +183,7 @@ MANDATORY: dict[str, set[str]] = {
     "S21.G00.51": {"001", "002", "010", "011", "013"},
     "S21.G00.78": {"001", "002", "003", "004"},
     "S21.G00.81": {"001", "004"},
+    "S21.G00.86": {"001", "002", "003", "005"},
     "S90.G00.90": {"001", "002"},
 }
 AMOUNT_RUBRICS = {
@@ -184,31 +198,84 @@ DATE_RUBRICS = {
 }
 # Bordereau amounts are whole euros (URSSAF DSN guide), written with two decimals.
 EURO_RUBRICS = {"S21.G00.20.005", "S21.G00.22.005", "S21.G00.23.004", "S21.G00.23.005"}
-# Individual contributions declared (S21.G00.81.001), by payslip line code and the base they sit under.
-CONTRIBUTION_CODES: dict[str, tuple[str, str]] = {
-    "maladie": ("03", "075"),                  # assurance maladie, on uncapped gross
-    "maladie_reduit": ("03", "075"),
-    "vieillesse_plafonnee": ("02", "076"),     # assurance vieillesse, on capped gross
-    "vieillesse_deplafonnee": ("03", "076"),   # assurance vieillesse, on uncapped gross
-    "famille": ("03", "074"),                  # allocations familiales
-    "famille_reduit": ("03", "074"),
-    "chomage": ("07", "040"),                  # assurance chômage, up to 4 ceilings
-    "ags": ("07", "048"),                      # AGS (garantie des salaires)
-    "csg_deductible": ("04", "072"),           # CSG on pay, deductible and not: one code
-    "csg_non_deductible": ("04", "072"),
-    "crds": ("04", "079"),                     # CRDS
-    "agirc_arrco_t1": ("03", "131"),           # AGIRC-ARRCO tranche 1 (142: its employer part)
+URSSAF_TOTAL, URSSAF_CAPPED = "920", "921"  # S21.G00.23.002: base qualifier of a CTP line
+
+
+@dataclass(frozen=True)
+class Declared:
+    """How one payslip line is declared: its individual code (S21.G00.81.001) under a base
+    (S21.G00.78.001) and, for what the URSSAF collects, the CTP and base qualifier of the
+    bordereau (S21.G00.23). Several lines may share a code (they add up; the base is the one of
+    the lines marked ``carries_base``). ``employer_code`` repeats the line's employer part under
+    its own code (AGIRC-ARRCO). ``complement``: the part of the line above a rate (%) goes to a
+    complement code with its own CTP (maladie above 7 %, allocations familiales above 3.45 %)."""
+
+    code: str
+    base: str
+    ctp: tuple[str, str] | None = None
+    employer_code: str = ""
+    complement: tuple[Decimal, str, tuple[str, str]] | None = None
+    carries_base: bool = True
+
+
+_RG_TOTAL, _RG_CAPPED = ("100", URSSAF_TOTAL), ("100", URSSAF_CAPPED)
+# Payslip line code → its declaration. The codes, bases and CTPs below are those of the cahier
+# technique's code lists as found in DSN files accepted by the URSSAF and AGIRC-ARRCO (a payroll
+# publisher's conformance work against DSN-VAL 2026.1, cross-checked with the URSSAF's CTP
+# list); DSN-VAL remains the authority. AGIRC-ARRCO: one code 131 per tranche (T1 with the CEG
+# T1 under the capped base 02; T2, CEG T2 and CET under the uncapped base 03), their employer
+# parts repeated under 142 (T1) and 146 (T2), APEC 132; AGIRC-ARRCO is paid by its own
+# payment block, not the URSSAF bordereau.
+DECLARED: dict[str, Declared] = {
+    "vieillesse_plafonnee": Declared("076", "02", _RG_CAPPED),
+    "agirc_arrco_t1": Declared("131", "02", employer_code="142"),
+    "ceg_t1": Declared("131", "02", employer_code="142", carries_base=False),
+    "fnal": Declared("049", "02", ("332", URSSAF_CAPPED)),  # under 50 employees: 0.10 % of capped pay
+    "maladie": Declared("075", "03", _RG_TOTAL, complement=(Decimal("7"), "907", ("635", URSSAF_TOTAL))),
+    "maladie_reduit": Declared("075", "03", _RG_TOTAL),
+    "vieillesse_deplafonnee": Declared("076", "03", _RG_TOTAL),
+    "famille": Declared("074", "03", _RG_TOTAL, complement=(Decimal("3.45"), "102", ("430", URSSAF_TOTAL))),
+    "famille_reduit": Declared("074", "03", _RG_TOTAL),
+    "at_mp": Declared("045", "03", _RG_TOTAL),
+    "csa": Declared("068", "03", _RG_TOTAL),
+    "fnal_50_plus": Declared("049", "03", ("236", URSSAF_TOTAL)),  # from 50: 0.50 % of all pay
+    "dialogue_social": Declared("100", "03", ("027", URSSAF_TOTAL)),
+    "formation_professionnelle": Declared("128", "03", ("959", URSSAF_TOTAL)),  # under 11 employees
+    "formation_professionnelle_11_plus": Declared("128", "03", ("971", URSSAF_TOTAL)),
+    "taxe_apprentissage": Declared("130", "03", ("992", URSSAF_TOTAL)),
+    "taxe_apprentissage_alsace_moselle": Declared("130", "03", ("993", URSSAF_TOTAL)),
+    "cpf_cdd": Declared("129", "03", ("987", URSSAF_TOTAL)),
+    "agirc_arrco_t2": Declared("131", "03", employer_code="146"),
+    "ceg_t2": Declared("131", "03", employer_code="146", carries_base=False),
+    "cet": Declared("131", "03", employer_code="146", carries_base=False),
+    "apec": Declared("132", "03"),
+    "csg_deductible": Declared("072", "04", ("260", URSSAF_TOTAL)),  # deductible and not: one code
+    "csg_non_deductible": Declared("072", "04", ("260", URSSAF_TOTAL)),
+    "crds": Declared("079", "04", ("260", URSSAF_TOTAL)),
+    "forfait_social": Declared("071", "05", ("479", URSSAF_TOTAL)),  # 8 % on provident, from 11 employees
+    "chomage": Declared("040", "07", ("772", URSSAF_TOTAL)),
+    "ags": Declared("048", "07", ("937", URSSAF_TOTAL)),
 }
-RG_URSSAF_CODE, RG_RETIREMENT_CODE, AGIRC_T1_EMPLOYER_CODE = "018", "106", "142"
-# The URSSAF's lines (what S21.G00.20/.22 pay): every contribution it collects, by payslip line.
-URSSAF_LINES = {
-    "maladie", "maladie_reduit", "maladie_alsace_moselle", "at_mp", "vieillesse_plafonnee", "vieillesse_deplafonnee",
-    "famille", "famille_reduit", "chomage", "ags", "fnal", "fnal_50_plus", "csa", "dialogue_social",
-    "formation_professionnelle", "formation_professionnelle_11_plus", "taxe_apprentissage",
-    "taxe_apprentissage_solde", "taxe_apprentissage_alsace_moselle", "cpf_cdd", "versement_mobilite",
-    "forfait_social", "csg_deductible", "csg_non_deductible", "crds",
+RG_URSSAF_CODE, RG_RETIREMENT_CODE = "018", "106"
+AGIRC_EMPLOYER_CODES = {"142": "T1", "146": "T2"}
+RG_CTP, RG_REGULARISATION_CTP = "668", "669"  # the reduction of the month; a month that gives some back
+# URSSAF lines of the payslip that the monthly bordereau does not carry, and why. A payslip
+# line the URSSAF collects that is neither declared nor listed here blocks the declaration.
+NOT_IN_THE_MONTHLY_BORDEREAU = {
+    # The solde de la taxe d'apprentissage is paid once a year, with April's DSN, on the
+    # previous year's pay (CTP 995): the monthly file leaves it out.
+    "taxe_apprentissage_solde": "yearly",
+    # Versement mobilité: CTP 900 with the commune's INSEE code (S21.G00.23.006), see
+    # _write_bordereau; its individual code is not declared yet.
+    "versement_mobilite": "mobility",
 }
-BASE_ORDER = ("02", "03", "04", "07")
+MOBILITY_CTP = "900"
+# URSSAF lines this file cannot declare yet (their codes are not in the project's sources):
+# a month that has one is refused rather than filed short.
+UNDECLARABLE = {"maladie_alsace_moselle"}
+BASE_ORDER = ("02", "03", "04", "05", "07")
+# The individual bases (S21.G00.78.001) written: capped gross, uncapped gross, CSG base, the
+# forfait social's base (employer provident contributions), unemployment-insurance base.
 
 _LINE = re.compile(r"^(S\d{2}\.G\d{2}\.\d{2})\.(\d{3}),'([^,\r\n\"]*)'$")
 # The values each coded rubric written here may take (cahier technique de la DSN, 2026 edition).
@@ -228,16 +295,23 @@ CODE_LISTS: dict[str, set[str]] = {
     "S21.G00.40.018": {"200"},
     "S21.G00.40.020": {"200"},
     "S21.G00.51.011": {"001", "002", "003", "010"},
-    "S21.G00.78.001": {"02", "03", "04", "07"},
-    "S21.G00.81.001": {"018", "040", "048", "072", "074", "075", "076", "079", "106", "131", "142"},
+    "S21.G00.78.001": set(BASE_ORDER),
+    "S21.G00.81.001": ({rule.code for rule in DECLARED.values()} | {rule.employer_code for rule in DECLARED.values()
+                                                                   if rule.employer_code}
+                       | {rule.complement[1] for rule in DECLARED.values() if rule.complement}
+                       | {RG_URSSAF_CODE, RG_RETIREMENT_CODE}),
     "S21.G00.20.010": {"05"},  # SEPA direct debit
-    "S21.G00.23.001": {"100", "236", "260", "332", "668", "772", "937"},  # CTP
+    "S21.G00.23.001": ({rule.ctp[0] for rule in DECLARED.values() if rule.ctp}
+                       | {rule.complement[2][0] for rule in DECLARED.values() if rule.complement}
+                       | {RG_CTP, RG_REGULARISATION_CTP, MOBILITY_CTP}),  # CTP
     "S21.G00.23.002": {"920", "921"},  # total / capped base
     "S21.G00.50.007": {"01", "13"},  # rate from the DGFiP / non-personalised metropolitan grid
     "S21.G00.53.001": {"01"},  # paid work
     "S21.G00.53.003": {"10"},  # hours
     "S21.G00.58.003": {"03"},  # montant net social
-    "S21.G00.71.002": {"RETA"},  # AGIRC-ARRCO
+    "S21.G00.71.002": {"RUAA"},  # régime unifié AGIRC-ARRCO
+    "S21.G00.86.001": {"07"},  # seniority in the company
+    "S21.G00.86.002": {"01", "02"},  # days / months
     # End of contract: 026 dismissal for real and serious cause, 031 end of a fixed-term
     # contract, 043 rupture conventionnelle, 059 resignation.
     "S21.G00.62.002": {"026", "031", "043", "059"},
@@ -246,7 +320,7 @@ CODE_LISTS: dict[str, set[str]] = {
 # Blocks present exactly once in a file, and once per employee (after each S21.G00.30).
 ONCE_PER_FILE = ("S10.G00.00", "S10.G00.01", "S10.G00.02", "S20.G00.05", "S21.G00.06", "S21.G00.11",
                  "S21.G00.20", "S21.G00.22", "S90.G00.90")
-ONCE_PER_EMPLOYEE = ("S21.G00.40", "S21.G00.71", "S21.G00.50", "S21.G00.58")
+ONCE_PER_EMPLOYEE = ("S21.G00.40", "S21.G00.71", "S21.G00.50", "S21.G00.58", "S21.G00.86")
 _AMOUNT = re.compile(r"^-?\d+\.\d{2}$")
 _DATE = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
 _NIR13 = re.compile(r"^[1-478]\d{4}(\d{2}|2A|2B)\d{6}$")
@@ -333,24 +407,60 @@ class DsnEmployee:
     exit_reason: str = ""  # S21.G00.62.002 (payroll.models.employment.ExitReason)
     trade_category: str = ""  # building trades: "ouvrier" is declared 07 in S21.G00.40.002, "etam" stays 06
 
-    def contributions(self) -> dict[str, Decimal]:
-        """Payslip line code → employee + employer amount, for the lines declared individually."""
-        out: dict[str, Decimal] = {}
-        for code, _base, employee, employer in self.lines:
-            if code in CONTRIBUTION_CODES:
-                out[code] = out.get(code, Decimal(0)) + employee + employer
-        return out
-
-    def urssaf_due(self) -> Decimal:
-        """What this payslip owes the URSSAF: its lines, less the reduction's URSSAF part."""
-        total = sum((employee + employer for code, _b, employee, employer in self.lines if code in URSSAF_LINES),
-                    Decimal(0))
-        return total - self.rg_split()[0]
-
     def rg_split(self) -> tuple[Decimal, Decimal]:
         """(URSSAF part 018, AGIRC-ARRCO part 106) of the réduction générale, adding up to it."""
         retirement = (self.reduction * self.rg_retirement_share).quantize(Decimal("0.01"))
         return self.reduction - retirement, retirement
+
+    def declared(self) -> list[Contribution]:
+        """The individual contributions (S21.G00.81) of the month, in the order they are
+        written: by base, then by the order of DECLARED; the réduction générale last under 03."""
+        found: dict[tuple[str, str], Contribution] = {}
+
+        def add(base_code: str, code: str, base: Decimal | None, amount: Decimal, ctp, carries_base=True):
+            item = found.setdefault((base_code, code), Contribution(base_code, code, Decimal(0), Decimal(0), ctp))
+            if carries_base and base is not None:
+                item.base = max(item.base, base)
+            item.amount += amount
+
+        order = list(DECLARED)
+        for line_code, base, employee, employer in sorted(
+                (line for line in self.lines if line[0] in DECLARED), key=lambda line: order.index(line[0])):
+            rule = DECLARED[line_code]
+            total = employee + employer
+            if rule.complement is not None and base:
+                rate, complement_code, complement_ctp = rule.complement
+                main = (base * rate / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+                if total > main:
+                    add(rule.base, rule.code, base, main, rule.ctp)
+                    add(rule.base, complement_code, base, total - main, complement_ctp)
+                    continue
+            add(rule.base, rule.code, base, total, rule.ctp, rule.carries_base)
+            if rule.employer_code:
+                add(rule.base, rule.employer_code, base, employer, None, rule.carries_base)
+        rg_urssaf, rg_retirement = self.rg_split()
+        if rg_urssaf:
+            ctp = (RG_CTP if rg_urssaf > 0 else RG_REGULARISATION_CTP, URSSAF_CAPPED)
+            found[("03", RG_URSSAF_CODE)] = Contribution("03", RG_URSSAF_CODE, self.gross, -rg_urssaf, ctp)
+        if rg_retirement:
+            found[("03", RG_RETIREMENT_CODE)] = Contribution("03", RG_RETIREMENT_CODE, self.gross, -rg_retirement, None)
+        return sorted(found.values(), key=lambda item: BASE_ORDER.index(item.base_code))
+
+    def undeclarable(self) -> list[str]:
+        """Payslip lines collected by the URSSAF that this declaration cannot carry yet."""
+        return [code for code, _base, employee, employer in self.lines
+                if code in UNDECLARABLE and (employee or employer)]
+
+
+@dataclass
+class Contribution:
+    """One individual contribution as written (S21.G00.81), with the CTP it is paid under."""
+
+    base_code: str
+    code: str
+    base: Decimal
+    amount: Decimal
+    ctp: tuple[str, str] | None
 
 
 @dataclass
@@ -371,9 +481,10 @@ class DsnEmployer:
     debit_iban: str = ""
     debit_bic: str = ""
     at_mp_rate: Decimal | None = None  # the AT/MP rate of the CTP 100 line, when all share one
-    headcount_50_plus: bool = False  # FNAL: CTP 236 on all pay instead of 332 on capped pay
     leave_fund: bool = False  # member of a building-trade paid-leave fund (CIBTP)
     leave_fund_code: str = ""  # its DSN code (S21.G00.40.022)
+    mobility_rate: Decimal = Decimal(0)  # versement mobilité (CTP 900, S21.G00.23.003)
+    mobility_commune: str = ""  # INSEE code of the commune it is due in (S21.G00.23.006)
 
 
 class _Writer:
@@ -382,7 +493,7 @@ class _Writer:
 
     def add(self, rubric: str, value) -> None:
         text = value if rubric in AMOUNT_RUBRICS else dsn_value(value)
-        if text == "" and rubric not in AMOUNT_RUBRICS:
+        if text == "":
             return  # an empty optional rubric is left out, never written empty
         self.lines.append(f"{rubric},'{text}'")
 
@@ -403,6 +514,9 @@ def dsn_build(*, employer: DsnEmployer, employees: list[DsnEmployee], period: da
         if person.exit_date is not None and not person.exit_reason:
             problems.append(_("%(matricule)s %(name)s: the contract ends this month; give the reason it ended in the "
                               "employment data (the DSN declares it).") % who)
+        if person.undeclarable():
+            problems.append(_("%(matricule)s %(name)s: the Alsace-Moselle local health contribution cannot be "
+                              "declared by this file yet; declare the month with the filing tool.") % who)
         if person.birth_date is None:
             problems.append(_("%(matricule)s %(name)s: the birth date is missing; give it in the entrepreneur's record "
                               "or in the monthly file (column date_naissance).") % who)
@@ -413,6 +527,11 @@ def dsn_build(*, employer: DsnEmployer, employees: list[DsnEmployee], period: da
     if missing:
         problems.append(_("The payroll settings lack %(what)s: the declaration needs them (contact S10.G00.02, "
                           "payment S21.G00.20).") % {"what": ", ".join(missing)})
+    if not employer.mobility_commune and any(
+            code == "versement_mobilite" and (employee or employer_amount)
+            for person in employees for code, _base, employee, employer_amount in person.lines):
+        problems.append(_("The payroll settings lack the INSEE code of the commune where the versement mobilité is "
+                          "due: the declaration pays it under that commune (S21.G00.23.006)."))
     if employer.leave_fund and not employer.leave_fund_code:
         problems.append(_("The payroll settings lack the paid-leave fund's DSN code: the declaration gives it on "
                           "every contract of an employer that belongs to a building-trade paid-leave fund "
@@ -460,16 +579,27 @@ def dsn_build(*, employer: DsnEmployer, employees: list[DsnEmployee], period: da
     w.add("S21.G00.11.008", str(employer.headcount))
     w.add("S21.G00.11.022", employer.idcc or "9999")
     people = _Writer()
-    totals = {"02": Decimal(0), "03": Decimal(0), "04": Decimal(0), "07": Decimal(0)}
-    due, rg_urssaf = Decimal(0), Decimal(0)
+    ctp_lines: dict[tuple[str, str], list[Decimal]] = {}  # (CTP, qualifier) → [base, amount]
+    mobility = [Decimal(0), Decimal(0)]
     for person in employees:
-        bases = {"02": person.capped_gross, "03": person.gross, "04": person.csg_base, "07": person.unemployment_base}
-        for code in totals:
-            totals[code] += bases[code]
-        due += person.urssaf_due()
-        rg_urssaf += person.rg_split()[0]
-        _write_person(people, person, employer=employer, period=period, end=end, payment_day=payment_day, bases=bases)
-    _write_bordereau(w, employer=employer, period=period, end=end, totals=totals, due=due, rg_urssaf=rg_urssaf)
+        declared = person.declared()
+        per_ctp: dict[tuple[str, str], list[Decimal]] = {}
+        for item in declared:
+            if item.ctp is not None:
+                line = per_ctp.setdefault(item.ctp, [Decimal(0), Decimal(0)])
+                line[0] = max(line[0], item.base)  # the codes of one CTP share the person's base
+                line[1] += item.amount
+        for ctp, (base, amount) in per_ctp.items():
+            line = ctp_lines.setdefault(ctp, [Decimal(0), Decimal(0)])
+            line[0] += base
+            line[1] += amount
+        for code, base, employee, employer_amount in person.lines:
+            if code == "versement_mobilite" and (employee or employer_amount):
+                mobility[0] += base or Decimal(0)
+                mobility[1] += employee + employer_amount
+        _write_person(people, person, employer=employer, period=period, end=end, payment_day=payment_day,
+                      declared=declared)
+    _write_bordereau(w, employer=employer, period=period, end=end, ctp_lines=ctp_lines, mobility=mobility)
     w.lines += people.lines
     total_lines = len(w.lines) + 2
     w.add("S90.G00.90.001", str(total_lines))
@@ -482,37 +612,51 @@ def _euros(amount: Decimal) -> str:
 
 
 def _write_bordereau(w: _Writer, *, employer: DsnEmployer, period: datetime.date, end: datetime.date,
-                     totals: dict[str, Decimal], due: Decimal, rg_urssaf: Decimal) -> None:
-    """S21.G00.20, .22 and .23 for the URSSAF (see the module docstring)."""
+                     ctp_lines: dict[tuple[str, str], list[Decimal]], mobility: list[Decimal]) -> None:
+    """S21.G00.20, .22 and .23 for the URSSAF (see the module docstring). Each CTP line carries
+    its base rounded to the euro (the URSSAF applies its rate), a reduction its amount; what is
+    due is the sum of each line's amount rounded to the euro, the reduction taken off."""
+    rows: list[tuple[str, str, str, str, str, str]] = []  # ctp, qualifier, rate, base, amount, commune
+    due = 0
+    for (ctp, qualifier), (base, amount) in sorted(ctp_lines.items()):
+        if ctp == RG_CTP:
+            due -= int(_euros(-amount)[:-3])
+            rows.append((ctp, qualifier, "", "", _euros(-amount), ""))
+        elif ctp == RG_REGULARISATION_CTP:
+            due += int(_euros(amount)[:-3])
+            rows.append((ctp, qualifier, "", _euros(amount), "", ""))
+        elif base or amount:
+            due += int(_euros(amount)[:-3])
+            rate = (dsn_amount(employer.at_mp_rate) if (ctp, qualifier) == _RG_TOTAL
+                    and employer.at_mp_rate is not None else "")
+            rows.append((ctp, qualifier, rate, _euros(base), "", ""))
+    if mobility[1]:
+        due += int(_euros(mobility[1])[:-3])
+        rows.append((MOBILITY_CTP, URSSAF_TOTAL, dsn_amount(employer.mobility_rate), _euros(mobility[0]), "",
+                     employer.mobility_commune))
+    rows.sort(key=lambda row: row[0])
     w.add("S21.G00.20.001", employer.urssaf_siret)
     w.add("S21.G00.20.003", employer.debit_bic)
     w.add("S21.G00.20.004", employer.debit_iban)
-    w.add("S21.G00.20.005", _euros(due))
+    w.add("S21.G00.20.005", dsn_amount(Decimal(due)))
     w.add("S21.G00.20.006", dsn_date(period))
     w.add("S21.G00.20.007", dsn_date(end))
     w.add("S21.G00.20.010", "05")
     w.add("S21.G00.22.001", employer.urssaf_siret)
     w.add("S21.G00.22.003", dsn_date(period))
     w.add("S21.G00.22.004", dsn_date(end))
-    w.add("S21.G00.22.005", _euros(due))
-    fnal = ("236", "920", "03") if employer.headcount_50_plus else ("332", "921", "02")
-    for ctp, qualifier, base in (("100", "920", "03"), ("100", "921", "02"), ("260", "920", "04"), fnal,
-                                 ("772", "920", "07"), ("937", "920", "07")):
-        if not totals[base]:
-            continue
+    w.add("S21.G00.22.005", dsn_amount(Decimal(due)))
+    for ctp, qualifier, rate, base, amount, commune in rows:
         w.add("S21.G00.23.001", ctp)
         w.add("S21.G00.23.002", qualifier)
-        if (ctp, qualifier) == ("100", "920") and employer.at_mp_rate is not None:
-            w.add("S21.G00.23.003", dsn_amount(employer.at_mp_rate))
-        w.add("S21.G00.23.004", _euros(totals[base]))
-    if rg_urssaf:
-        w.add("S21.G00.23.001", "668")
-        w.add("S21.G00.23.002", "921")
-        w.add("S21.G00.23.005", _euros(rg_urssaf))
+        w.add("S21.G00.23.003", rate)
+        w.add("S21.G00.23.004", base)
+        w.add("S21.G00.23.005", amount)
+        w.add("S21.G00.23.006", commune)
 
 
 def _write_person(w: _Writer, person: DsnEmployee, *, employer: DsnEmployer, period: datetime.date,
-                  end: datetime.date, payment_day: datetime.date, bases: dict[str, Decimal]) -> None:
+                  end: datetime.date, payment_day: datetime.date, declared: list[Contribution]) -> None:
     nir = person.nir.replace(" ", "").upper()
     contract_number = dsn_value(person.matricule)[:20] or "1"
     w.add("S21.G00.30.001", nir[:13])
@@ -544,7 +688,7 @@ def _write_person(w: _Writer, person: DsnEmployee, *, employer: DsnEmployer, per
     if person.exit_date is not None:
         w.add("S21.G00.62.001", dsn_date(person.exit_date))
         w.add("S21.G00.62.002", person.exit_reason)
-    w.add("S21.G00.71.002", "RETA")
+    w.add("S21.G00.71.002", "RUAA")
     w.add("S21.G00.50.001", dsn_date(payment_day))
     w.add("S21.G00.50.002", dsn_amount(person.taxable_net))
     w.add("S21.G00.50.003", "1")
@@ -567,10 +711,8 @@ def _write_person(w: _Writer, person: DsnEmployee, *, employer: DsnEmployer, per
             w.add("S21.G00.53.003", "10")
     w.add("S21.G00.58.003", "03")
     w.add("S21.G00.58.004", dsn_amount(person.net_social))
-    lines_by_code: dict[str, list[tuple[Decimal | None, Decimal, Decimal]]] = {}
-    for code, base, employee, employer_amount in person.lines:
-        lines_by_code.setdefault(code, []).append((base, employee, employer_amount))
-    rg_urssaf, rg_retirement = person.rg_split()
+    bases = {"02": person.capped_gross, "03": person.gross, "04": person.csg_base, "07": person.unemployment_base,
+             "05": max((item.base for item in declared if item.base_code == "05"), default=Decimal(0))}
     for base_code in BASE_ORDER:
         if not bases[base_code]:
             continue
@@ -581,26 +723,26 @@ def _write_person(w: _Writer, person: DsnEmployee, *, employer: DsnEmployer, per
         if base_code == "03" and person.reduction and person.rg_smic is not None:
             w.add("S21.G00.79.001", "01")
             w.add("S21.G00.79.004", dsn_amount(person.rg_smic))
-        declared: dict[str, tuple[Decimal, Decimal]] = {}
-        for line_code, (under, contribution_code) in CONTRIBUTION_CODES.items():
-            if under != base_code:
-                continue
-            for base, employee, employer_amount in lines_by_code.get(line_code, []):
-                base_before, amount_before = declared.get(contribution_code, (Decimal(0), Decimal(0)))
-                # One code for several lines on the same base (CSG): the base once; vieillesse
-                # plafonnée and déplafonnée sit under different bases.
-                declared[contribution_code] = (max(base_before, base or Decimal(0)),
-                                               amount_before + employee + employer_amount)
-                if line_code == "agirc_arrco_t1":
-                    declared[AGIRC_T1_EMPLOYER_CODE] = (base or Decimal(0), employer_amount)
-        if base_code == "03" and person.reduction:
-            declared[RG_URSSAF_CODE] = (bases["03"], -rg_urssaf)
-            if rg_retirement:
-                declared[RG_RETIREMENT_CODE] = (bases["03"], -rg_retirement)
-        for contribution_code, (base, amount) in declared.items():
-            w.add("S21.G00.81.001", contribution_code)
-            w.add("S21.G00.81.003", dsn_amount(base))
-            w.add("S21.G00.81.004", dsn_amount(amount))
+        for item in declared:
+            if item.base_code == base_code:
+                w.add("S21.G00.81.001", item.code)
+                w.add("S21.G00.81.003", dsn_amount(item.base))
+                w.add("S21.G00.81.004", dsn_amount(item.amount))
+    unit, value = seniority(person.contract_start, end)
+    w.add("S21.G00.86.001", "07")
+    w.add("S21.G00.86.002", unit)
+    w.add("S21.G00.86.003", str(value))
+    w.add("S21.G00.86.005", contract_number)
+
+
+def seniority(start: datetime.date, end: datetime.date) -> tuple[str, int]:
+    """S21.G00.86 type 07, seniority in the company at the end of the month declared: whole
+    months since the contract began (unit 02); under one month, the days from the first day
+    included (unit 01), a value of 0 being refused (control CCH-12)."""
+    months = (end.year - start.year) * 12 + end.month - start.month - (1 if end.day < start.day else 0)
+    if months >= 1:
+        return "02", months
+    return "01", max((end - start).days + 1, 1)
 
 
 def _valid_siret(text: str) -> bool:
@@ -730,7 +872,7 @@ def dsn_check(text: str) -> list[str]:
             base_groups.append({"type": "", "smic": False, "codes": []})  # a new person closes the bases
     close(previous_block, current, len(raw_lines) + 1)
 
-    rg_total = Decimal(0)
+    rg_given, rg_back = Decimal(0), Decimal(0)  # the codes 018: reductions (negative) and give-backs
     for group in base_groups:
         codes = [code for code, _amount in group["codes"]]
         if {RG_URSSAF_CODE, RG_RETIREMENT_CODE} & set(codes):
@@ -739,10 +881,16 @@ def dsn_check(text: str) -> list[str]:
             if not group["smic"]:
                 problems.append("codes 018/106 need a S21.G00.79 block of type 01 (SMIC used) under the same base "
                                 "(control CCH-17)")
-        if AGIRC_T1_EMPLOYER_CODE in codes and "131" not in codes:
-            problems.append("code 142 (AGIRC-ARRCO employer part) goes with code 131 under the same base (SIG-18)")
-        rg_total += sum((-Decimal(amount) for code, amount in group["codes"]
-                         if code == RG_URSSAF_CODE and amount and _AMOUNT.match(amount)), Decimal(0))
+        for employer_code, tranche in AGIRC_EMPLOYER_CODES.items():
+            if employer_code in codes and "131" not in codes:
+                problems.append(f"code {employer_code} (AGIRC-ARRCO {tranche} employer part) goes with code 131 under "
+                                "the same base (SIG-18)")
+        for code, amount in group["codes"]:
+            if code == RG_URSSAF_CODE and amount and _AMOUNT.match(amount):
+                if Decimal(amount) < 0:
+                    rg_given -= Decimal(amount)
+                else:
+                    rg_back += Decimal(amount)
     if "S21.G00.20" in paid and paid.get("S21.G00.20") != paid.get("S21.G00.22"):
         problems.append(f"S21.G00.20.005 ({paid.get('S21.G00.20')}) must equal S21.G00.22.005 "
                         f"({paid.get('S21.G00.22')}): what is paid is what is due")
@@ -752,10 +900,12 @@ def dsn_check(text: str) -> list[str]:
         if len(leave_fund_codes) > 1 or with_fund != contracts:
             problems.append(f"S21.G00.40.022: the employer's paid-leave fund goes on every contract, with one code "
                             f"({with_fund} of {contracts} contracts, codes {sorted(leave_fund_codes)})")
-    rg_ctp = [line.get("005", "") for line in ctp_lines if line.get("001") == "668"]
-    if rg_total and rg_ctp != [_euros(rg_total)]:
-        problems.append(f"CTP 668 must carry the réduction générale's URSSAF part, {_euros(rg_total)} "
-                        f"(the codes 018 added up), not {rg_ctp}")
+    for ctp, rubric, total, what in ((RG_CTP, "005", rg_given, "reductions"),
+                                     (RG_REGULARISATION_CTP, "004", rg_back, "positive regularisations")):
+        found = [line.get(rubric, "") for line in ctp_lines if line.get("001") == ctp]
+        if (total or found) and found != [_euros(total)]:
+            problems.append(f"CTP {ctp} must carry the réduction générale's URSSAF {what}, {_euros(total)} "
+                            f"(the codes 018 added up), not {found}")
     for line in ctp_lines:
         if "004" not in line and "005" not in line:
             problems.append(f"CTP {line.get('001')}: a base (.004) or an amount (.005) is required")

@@ -35,6 +35,11 @@ class PayrollSettings(models.Model):
     mobility_rate = models.DecimalField(
         _("versement mobilité rate (%)"), max_digits=5, decimal_places=2, default=Decimal("0"), validators=PERCENT,
         help_text=_("The transport authority's rate where the entrepreneurs work; owed from 11 employees."))
+    mobility_commune = models.CharField(
+        _("versement mobilité: INSEE code of the commune"), max_length=5, blank=True,
+        validators=[RegexValidator(r"^(\d{5}|2[AB]\d{3})$", _("Five characters: the commune's INSEE code (e.g. 69123)."))],
+        help_text=_("The commune where the entrepreneurs work (its INSEE code, not its postcode): the DSN pays the "
+                    "versement mobilité under it."))
     at_mp_rate = models.DecimalField(_("AT/MP rate (%)"), max_digits=5, decimal_places=2, validators=PERCENT)
     alsace_moselle = models.BooleanField(_("Alsace-Moselle scheme"), default=False)
     paid_leave_fund = models.BooleanField(_("member of a paid-leave fund (CIBTP)"), default=False)

@@ -642,7 +642,8 @@ def payroll_declaration_generate(*, actor, payroll_period: PayrollPeriod) -> Dec
         contact_name=settings.dsn_contact_name, contact_email=settings.dsn_contact_email,
         contact_phone=settings.dsn_contact_phone, urssaf_siret=settings.urssaf_siret, debit_iban=settings.debit_iban,
         debit_bic=settings.debit_bic, at_mp_rate=at_mp_rates.pop() if len(at_mp_rates) == 1 else None,
-        headcount_50_plus=headcount >= 50, leave_fund=settings.paid_leave_fund,
+        mobility_rate=settings.mobility_rate, mobility_commune=settings.mobility_commune,
+        leave_fund=settings.paid_leave_fund,
         leave_fund_code=settings.leave_fund_dsn_code if settings.paid_leave_fund else "")
     try:
         _table, rates = rate_set_for(payroll_period.period)

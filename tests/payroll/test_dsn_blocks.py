@@ -2,7 +2,10 @@
 
 Sources: cahier technique de la DSN 2026 (norme NEODeS, net-entreprises.fr) for the blocks and
 codes; URSSAF DSN guide (bordereau amounts to the euro, CTP 668 = the codes 018 added up, only
-SEPA direct debit); controls CST-02 (S10.G00.02 after the sender), CCH-17 (018/106 need a
+SEPA direct debit); the individual codes, bases and CTPs as found in DSN files accepted by the
+URSSAF and AGIRC-ARRCO (maladie 7 % in 075 and the rest in 907 → CTP 635, allocations familiales
+3.45 % in 074 and the rest in 102 → CTP 430, AT 045 and CSA 068 in CTP 100, AGIRC-ARRCO 131 per
+tranche with its employer part in 142 / 146, APEC 132, S21.G00.71.002 RUAA, S21.G00.86 type 07); controls CST-02 (S10.G00.02 after the sender), CCH-17 (018/106 need a
 S21.G00.79 type 01 under the same uncapped base), SIG-18 (142 goes with 131); L241-13 and D241-7
 CSS for the AGIRC-ARRCO part of the réduction générale (6.01 % / T). DSN-VAL remains required."""
 
@@ -13,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from django_scopes import scope
 
-from payroll.exports.dsn import URSSAF_LINES, dsn_check
+from payroll.exports.dsn import dsn_check, seniority
 from payroll.models import Payslip
 from payroll.services.runs import DeclarationInvalid, payroll_declaration_generate, payroll_run
 from tests.factories import EntrepreneurFactory, build_payroll_month
@@ -49,6 +52,55 @@ def euros(amount: Decimal) -> str:
     return f"{amount.quantize(D(1), rounding=ROUND_HALF_UP)}.00"
 
 
+# The URSSAF's CTP of each payslip line of the test month (January 2026, under 11 employees):
+# written here from the URSSAF's CTP list, independently of payroll/exports/dsn.py.
+CTP_OF_LINE = {
+    "vieillesse_plafonnee": ("100", "921"), "vieillesse_deplafonnee": ("100", "920"), "at_mp": ("100", "920"),
+    "csa": ("100", "920"), "csg_deductible": ("260", "920"), "csg_non_deductible": ("260", "920"),
+    "crds": ("260", "920"), "fnal": ("332", "921"), "chomage": ("772", "920"), "ags": ("937", "920"),
+    "dialogue_social": ("027", "920"), "formation_professionnelle": ("959", "920"),
+    "taxe_apprentissage": ("992", "920"),
+}
+
+
+def expected_bordereau(payslips) -> tuple[dict, int]:
+    """(CTP → [base, amount], due in euros) of the month, by the URSSAF's rules: a CTP's base is
+    the sum of each person's base, maladie above 7 % goes to CTP 635, allocations familiales above
+    3.45 % to CTP 430, the réduction générale's URSSAF part to CTP 668; due = the sum of the
+    lines' amounts each rounded to the euro, the reduction (rounded) taken off."""
+    lines: dict[tuple[str, str], list[Decimal]] = {}
+
+    def add(ctp, base, amount):
+        line = lines.setdefault(ctp, [D(0), D(0), set()])
+        line[1] += amount
+        return line
+
+    for slip in payslips:
+        for line in slip.lines.all():
+            total = line.employee_amount + line.employer_amount
+            for code, main_rate, main_ctp, rest_ctp in (("maladie", D(7), ("100", "920"), ("635", "920")),
+                                                        ("famille", D("3.45"), ("100", "920"), ("430", "920"))):
+                if line.code == code:
+                    main = (line.base * main_rate / 100).quantize(D("0.01"), rounding=ROUND_HALF_UP)
+                    add(main_ctp, line.base, main)[2].add((slip.pk, line.base))
+                    add(rest_ctp, line.base, total - main)[2].add((slip.pk, line.base))
+            if line.code in CTP_OF_LINE:
+                add(CTP_OF_LINE[line.code], line.base, total)[2].add((slip.pk, line.base))
+        retirement = (slip.reduction_generale * D("6.01") / D("39.81")).quantize(D("0.01"))
+        add(("668", "921"), None, slip.reduction_generale - retirement)
+    due = 0
+    for ctp, (_base, amount, _bases) in lines.items():
+        rounded = int(amount.quantize(D(1), rounding=ROUND_HALF_UP))
+        due += -rounded if ctp[0] == "668" else rounded
+    per_person_base = {}
+    for ctp, (_b, amount, bases) in lines.items():
+        by_slip: dict[int, Decimal] = {}
+        for slip_pk, base in bases:
+            by_slip[slip_pk] = max(by_slip.get(slip_pk, D(0)), base)
+        per_person_base[ctp] = (sum(by_slip.values(), D(0)), amount)
+    return per_person_base, due
+
+
 def test_contact_payment_and_bordereau(month):
     _period, text, _grid = month
     lines = rubrics(text)
@@ -59,17 +111,31 @@ def test_contact_payment_and_bordereau(month):
     assert ("S10.G00.02.005", "0472000000") in lines
     # S21.G00.20/.22/.23 between the establishment and the first individual.
     assert names.index("S21.G00.11.022") < names.index("S21.G00.20.001") < names.index("S21.G00.30.001")
-    payslips = list(Payslip.objects.prefetch_related("lines"))
-    urssaf = sum((line.employee_amount + line.employer_amount for p in payslips for line in p.lines.all()
-                  if line.code in URSSAF_LINES), D(0))
-    retirement = sum(((p.reduction_generale * D("6.01") / D("39.81")).quantize(D("0.01")) for p in payslips), D(0))
-    rg_urssaf = sum((p.reduction_generale for p in payslips), D(0)) - retirement
-    due = dict(lines)
-    assert due["S21.G00.20.005"] == due["S21.G00.22.005"] == euros(urssaf - rg_urssaf)
+    expected, due = expected_bordereau(Payslip.objects.prefetch_related("lines"))
+    values = dict(lines)
+    assert values["S21.G00.20.005"] == values["S21.G00.22.005"] == f"{due}.00"
     assert ("S21.G00.20.010", "05") in lines
-    ctps = [value for name, value in lines if name == "S21.G00.23.001"]
-    assert ctps == ["100", "100", "260", "332", "772", "937", "668"]
-    assert text.split("S21.G00.23.001,'668'\r\n")[1].split("\r\n")[1] == f"S21.G00.23.005,'{euros(rg_urssaf)}'"
+    written = text.split("S21.G00.23.001,")[1:]
+    ctps = [(chunk.split("'")[1], chunk.split("S21.G00.23.002,'")[1][:3]) for chunk in written]
+    assert ctps == sorted(expected)  # one line per CTP and qualifier, in CTP order
+    for chunk, ctp in zip(written, ctps, strict=True):
+        base, amount = expected[ctp]
+        if ctp[0] == "668":
+            assert f"S21.G00.23.005,'{euros(amount)}'" in chunk and "S21.G00.23.004" not in chunk
+        else:
+            assert f"S21.G00.23.004,'{euros(base)}'" in chunk
+
+
+def test_seniority_examples():
+    """S21.G00.86 type 07: whole months since entry; under a month, days counted from the first
+    day (the values of DSN files accepted by DSN-VAL: an entry on 1 December 2022 declared for May
+    2026 gives 41 months; an entry on 4 May declared for May gives 28 days)."""
+    import datetime
+
+    assert seniority(datetime.date(2022, 12, 1), datetime.date(2026, 5, 31)) == ("02", 41)
+    assert seniority(datetime.date(2026, 5, 4), datetime.date(2026, 5, 31)) == ("01", 28)
+    assert seniority(datetime.date(2026, 4, 30), datetime.date(2026, 5, 31)) == ("02", 1)
+    assert seniority(datetime.date(2026, 5, 31), datetime.date(2026, 5, 31)) == ("01", 1)
 
 
 def test_individual_blocks(month):
@@ -103,8 +169,38 @@ def test_individual_blocks(month):
     assert f"S21.G00.81.001,'072'\r\nS21.G00.81.003,'{grid_slip.lines.get(code='csg_deductible').base}'" \
            f"\r\nS21.G00.81.004,'{csg}'" in base_04
     assert "S21.G00.81.001,'079'" in base_04
-    for code in ("040", "048", "074", "075", "076", "131", "142"):
+    for code in ("040", "048", "074", "075", "076", "131", "142", "045", "068", "049", "100", "128", "130", "907",
+                 "102"):
         assert f"S21.G00.81.001,'{code}'" in grid_text
+    # Maladie: 7 % of the base in 075, the rest (6 %) in 907.
+    maladie = grid_slip.lines.get(code="maladie")
+    main = (maladie.base * D("0.07")).quantize(D("0.01"))
+    assert f"S21.G00.81.001,'075'\r\nS21.G00.81.003,'{maladie.base}'\r\nS21.G00.81.004,'{main}'" in base_03
+    assert f"S21.G00.81.001,'907'\r\nS21.G00.81.003,'{maladie.base}'\r\n" \
+           f"S21.G00.81.004,'{maladie.employer_amount - main}'" in base_03
+    # The cadre above the ceiling: AGIRC-ARRCO 131 under the capped base (T1 + CEG T1, employer part in
+    # 142) and under the uncapped base (T2 + CEG T2 + CET, employer part in 146); APEC 132.
+    cadre_slip = Payslip.objects.exclude(entrepreneur=grid_person).get()
+    cadre_lines = {line.code: line for line in cadre_slip.lines.all()}
+    base_02 = cadre_text.split("S21.G00.78.001,'02'")[1].split("S21.G00.78.001")[0]
+    cadre_03 = cadre_text.split("S21.G00.78.001,'03'")[1].split("S21.G00.78.001")[0]
+    t1 = [cadre_lines["agirc_arrco_t1"], cadre_lines["ceg_t1"]]
+    t2 = [cadre_lines["agirc_arrco_t2"], cadre_lines["ceg_t2"], cadre_lines["cet"]]
+    assert (f"S21.G00.81.001,'131'\r\nS21.G00.81.003,'{t1[0].base}'\r\n"
+            f"S21.G00.81.004,'{sum((x.employee_amount + x.employer_amount for x in t1), D(0))}'") in base_02
+    assert f"S21.G00.81.001,'142'\r\nS21.G00.81.003,'{t1[0].base}'\r\n" \
+           f"S21.G00.81.004,'{sum((x.employer_amount for x in t1), D(0))}'" in base_02
+    assert (f"S21.G00.81.001,'131'\r\nS21.G00.81.003,'{t2[0].base}'\r\n"
+            f"S21.G00.81.004,'{sum((x.employee_amount + x.employer_amount for x in t2), D(0))}'") in cadre_03
+    assert f"S21.G00.81.004,'{sum((x.employer_amount for x in t2), D(0))}'" in cadre_03.split("'146'")[1][:80]
+    assert "S21.G00.81.001,'132'" in cadre_03
+    # The contract's pension scheme is the unified AGIRC-ARRCO one; seniority closes each person.
+    assert "S21.G00.71.002,'RUAA'" in grid_text
+    for chunk in (grid_text, cadre_text):
+        own = [line for line in chunk.split("\r\n") if line.startswith("S21.")]
+        assert [line.split(",")[0] for line in own[-4:]] == ["S21.G00.86.001", "S21.G00.86.002", "S21.G00.86.003",
+                                                             "S21.G00.86.005"]
+        assert own[-4] == "S21.G00.86.001,'07'"
 
 
 def _drop(text: str, *prefixes: str) -> str:
@@ -125,7 +221,8 @@ def test_checker_rules_of_the_new_blocks(month):
     assert any("SIG-18" in p for p in dsn_check(text.replace("S21.G00.81.001,'131'", "S21.G00.81.001,'076'")))
     assert any("IBAN" in p for p in dsn_check(text.replace("FR7630006000011234567890189", "FR7630006000011234567890180")))
     assert any("ten digits" in p for p in dsn_check(text.replace("'0472000000'", "'04 72'")))
-    assert any("is not one of" in p for p in dsn_check(text.replace("S21.G00.71.002,'RETA'", "S21.G00.71.002,'XXXX'")))
+    assert any("is not one of" in p for p in dsn_check(text.replace("S21.G00.71.002,'RUAA'", "S21.G00.71.002,'RETA'")))
+    assert any("S21.G00.86 appears 0 times" in p for p in dsn_check(_drop(text, "S21.G00.86.")))
 
 
 def test_settings_without_contact_or_payment_block_the_declaration(ws):

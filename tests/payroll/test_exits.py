@@ -78,7 +78,7 @@ def test_exit_month_pays_the_leave_declares_the_end_and_gives_the_documents(ws):
     with declaration.document.file.open("rb") as handle:
         text = handle.read().decode("latin-1")
     assert dsn_check(text) == []
-    assert "S21.G00.62.001,'20012026'\r\nS21.G00.62.002,'059'\r\nS21.G00.71.002,'RETA'" in text
+    assert "S21.G00.62.001,'20012026'\r\nS21.G00.62.002,'059'\r\nS21.G00.71.002,'RUAA'" in text
     bad = text.replace("S21.G00.62.001,'20012026'", "S21.G00.62.001,'20022026'")
     assert any("SIG-13" in p for p in dsn_check(bad))
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payroll', '0015_payslip_leave_counters'),
+        ('payroll', '0016_mobility_commune'),
     ]
 
     operations = [
