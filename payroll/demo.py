@@ -25,10 +25,10 @@ from payroll.services.runs import payroll_run
 from payroll.services.submissions import submission_import
 
 SETTINGS = {
-    # slug: (NAF, AT/MP %, paid-leave fund, brackets [(from €, rate %)])
-    "cae-a": ("7022Z", Decimal("0.90"), False, [(Decimal("0"), Decimal("10")), (Decimal("35000"), Decimal("8")),
+    # slug: (NAF, AT/MP %, its risk code, paid-leave fund, brackets [(from €, rate %)])
+    "cae-a": ("7022Z", Decimal("0.90"), "741GA", False, [(Decimal("0"), Decimal("10")), (Decimal("35000"), Decimal("8")),
                                                (Decimal("45000"), Decimal("6"))]),
-    "cae-b": ("4332A", Decimal("3.40"), True, [(Decimal("0"), Decimal("11.5"))]),
+    "cae-b": ("4332A", Decimal("3.40"), "452BE", True, [(Decimal("0"), Decimal("11.5"))]),
 }
 
 
@@ -78,11 +78,12 @@ def _import_and_run(*, officer, workspace, month, content: bytes, stdout) -> Non
 def seed(stdout) -> None:
     officer = User.objects.get(email="paie@mutualise.test")
     month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)  # last month
-    for slug, (naf, at_mp, leave_fund, brackets) in SETTINGS.items():
+    for slug, (naf, at_mp, risk_code, leave_fund, brackets) in SETTINGS.items():
         workspace = Workspace.objects.get(slug=slug)
         with scope(workspace=workspace):
             settings, _ = PayrollSettings.objects.update_or_create(workspace=workspace, defaults={
                 "siret": workspace.siret, "naf_code": naf, "urssaf_number": "117000001234", "at_mp_rate": at_mp,
+                "at_mp_risk_code": risk_code,
                 "paid_leave_fund": leave_fund, "collective_agreement": "Convention collective des CAE (démo)",
                 "pension_funds": "AGIRC-ARRCO (démo)", "payment_day": 28,
                 "dsn_contact_name": "Service paie (démo)", "dsn_contact_email": "paie@example.org",

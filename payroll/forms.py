@@ -185,6 +185,10 @@ class PayrollSettingsForm(forms.Form):
                     "versement mobilité under it."))
     at_mp_rate = FrenchDecimalField(label=_("AT/MP rate (%)"), max_digits=5, decimal_places=2,
                                     help_text=_("The accidents-at-work rate notified by the CARSAT."))
+    at_mp_risk_code = forms.RegexField(
+        label=_("AT/MP risk code"), regex=r"^[0-9]{2}[0-9A-Z][A-Z]{2}$", max_length=6, required=False,
+        error_messages={"invalid": _("A risk code looks like 741GA or 452BE.")},
+        help_text=_("The risk code the CARSAT notified with that rate (e.g. 741GA); declared on each contract."))
     alsace_moselle = forms.BooleanField(label=_("Alsace-Moselle scheme"), required=False)
     paid_leave_fund = forms.BooleanField(label=_("Member of a paid-leave fund (CIBTP)"), required=False,
                                          help_text=_("Compulsory in the building trades."))
@@ -219,7 +223,7 @@ class PayrollSettingsForm(forms.Form):
         for name in ("mobility_rate", "leave_fund_rate", "bad_weather_rate"):
             if data.get(name) is None:
                 data[name] = Decimal("0")
-        for name in ("mobility_commune", "leave_fund_name", "leave_fund_number", "leave_fund_dsn_code", "collective_agreement", "idcc", "pension_funds", "dsn_contact_name", "dsn_contact_email",
+        for name in ("mobility_commune", "at_mp_risk_code", "leave_fund_name", "leave_fund_number", "leave_fund_dsn_code", "collective_agreement", "idcc", "pension_funds", "dsn_contact_name", "dsn_contact_email",
                      "dsn_contact_phone", "urssaf_siret", "debit_iban", "debit_bic"):
             data[name] = data.get(name) or ""
         return data

@@ -82,6 +82,7 @@ class EntrepreneurFactory(factory.django.DjangoModelFactory):
     last_name = factory.Sequence(lambda n: f"Durand{n}")
     first_name = "Alex"
     birth_date = datetime.date(1985, 6, 1)
+    nationality = "fr"
     nir = factory.Sequence(make_nir)
     entry_date = datetime.date(2024, 1, 1)
     trade = "Menuiserie"
@@ -158,6 +159,7 @@ class PayrollSettingsFactory(factory.django.DjangoModelFactory):
     collective_agreement = "Convention collective nationale des bureaux d'études techniques (Syntec)"
     idcc = "1486"
     at_mp_rate = Decimal("1.30")
+    at_mp_risk_code = "741GA"
     pension_funds = "Institution de retraite complémentaire AGIRC-ARRCO"
     payment_day = 28
     dsn_contact_name = "Service paie"

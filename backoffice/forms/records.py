@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice.models import Service, Workspace, WorkspaceKind
 from backoffice.models.agreements import PriceKind, UsageKind
+from backoffice.models.entrepreneurs import Nationality
 from backoffice.pricing import brackets_of
 from backoffice.selectors.entrepreneurs import ACTIVE, EXITED
 
@@ -95,6 +96,9 @@ class EntrepreneurForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     first_name = forms.CharField(label=_("First name"), max_length=100)
     birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DateInput())
+    nationality = forms.ChoiceField(label=_("Nationality"), required=False,
+                                    choices=[("", "—"), *Nationality.choices],
+                                    help_text=_("The monthly declaration (DSN) needs it."))
     # Never pre-filled: the NIR is only shown through the audited reveal.
     nir = forms.CharField(label=_("Social-security number (NIR)"), max_length=21, required=False,
                           widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
@@ -109,7 +113,7 @@ class EntrepreneurForm(forms.Form):
 
 class EntrepreneurEditForm(EntrepreneurForm):
     clear_nir = forms.BooleanField(label=_("Remove the recorded NIR"), required=False)
-    field_order = ["matricule", "last_name", "first_name", "birth_date", "nir", "clear_nir"]
+    field_order = ["matricule", "last_name", "first_name", "birth_date", "nationality", "nir", "clear_nir"]
 
     def __init__(self, *args, has_nir: bool = False, nir_masked: str = "", **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
 from backoffice.validators import mask_nir, validate_nir
+
+
+class Nationality(models.TextChoices):
+    """What the monthly declaration needs of a nationality (DSN S21.G00.30.013, "codification
+    UE"): French, another EU member state's, an EEA state's or Switzerland's, any other."""
+
+    FRENCH = "fr", pgettext_lazy("nationality", "French")
+    EU = "eu", _("Another EU country")
+    EEA = "eea", _("EEA (Iceland, Liechtenstein, Norway) or Switzerland")
+    OTHER = "other", _("Another country")
 
 
 class Entrepreneur(models.Model):
@@ -15,6 +26,7 @@ class Entrepreneur(models.Model):
     last_name = models.CharField(_("last name"), max_length=100)
     first_name = models.CharField(_("first name"), max_length=100)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    nationality = models.CharField(_("nationality"), max_length=5, choices=Nationality.choices, blank=True)
     nir = models.CharField(_("social-security number (NIR)"), max_length=15, blank=True, validators=[validate_nir])
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)

@@ -25,7 +25,7 @@ from backoffice.validators import compact_nir
 PERSONAL_ID_FIELDS = frozenset({"nir", "iban"})
 REDACTED = "changed"
 
-ENTREPRENEUR_FIELDS = ["matricule", "last_name", "first_name", "birth_date", "nir", "email", "phone", "address",
+ENTREPRENEUR_FIELDS = ["matricule", "last_name", "first_name", "birth_date", "nationality", "nir", "email", "phone", "address",
                        "entry_date", "exit_date", "trade"]
 
 
@@ -78,7 +78,7 @@ def nir_birth_date_error(nir: str, birth_date: datetime.date | None) -> str | No
 
 def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
     out = dict(fields)
-    for name in ("matricule", "last_name", "first_name", "email", "phone", "address", "trade"):
+    for name in ("matricule", "last_name", "first_name", "email", "phone", "address", "trade", "nationality"):
         if name in out:
             out[name] = (out[name] or "").strip()
     if "nir" in out:
@@ -130,10 +130,12 @@ def _save(entrepreneur: Entrepreneur) -> None:
 def entrepreneur_create(*, actor, workspace: Workspace, matricule: str, last_name: str, first_name: str,
                         entry_date: datetime.date, birth_date: datetime.date | None = None, nir: str = "",
                         email: str = "", phone: str = "", address: str = "",
-                        exit_date: datetime.date | None = None, trade: str = "") -> Entrepreneur:
+                        exit_date: datetime.date | None = None, trade: str = "",
+                        nationality: str = "") -> Entrepreneur:
     """Add an entrepreneur to a CAE (ValidationError by field otherwise)."""
     fields = _normalise({
         "matricule": matricule, "last_name": last_name, "first_name": first_name, "birth_date": birth_date,
+        "nationality": nationality,
         "nir": nir, "email": email, "phone": phone, "address": address, "entry_date": entry_date,
         "exit_date": exit_date, "trade": trade,
     })

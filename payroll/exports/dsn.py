@@ -177,8 +177,8 @@ MANDATORY: dict[str, set[str]] = {
     "S20.G00.05": {"001", "002", "003", "004", "005", "007", "010"},
     "S21.G00.06": {"001", "002", "003"},
     "S21.G00.11": {"001", "002", "022"},
-    "S21.G00.30": {"001", "002", "004", "005", "006"},
-    "S21.G00.40": {"001", "002", "003", "007", "009", "011", "014", "018", "020"},
+    "S21.G00.30": {"001", "002", "004", "005", "006", "013"},
+    "S21.G00.40": {"001", "002", "003", "007", "009", "011", "014", "016", "018", "020", "024", "040"},
     "S21.G00.50": {"001", "002", "003", "004", "006", "007", "009"},
     "S21.G00.51": {"001", "002", "010", "011", "013"},
     "S21.G00.78": {"001", "002", "003", "004"},
@@ -189,7 +189,7 @@ MANDATORY: dict[str, set[str]] = {
 AMOUNT_RUBRICS = {
     "S21.G00.20.005", "S21.G00.22.005", "S21.G00.23.003", "S21.G00.23.004", "S21.G00.23.005",
     "S21.G00.50.002", "S21.G00.50.004", "S21.G00.50.009", "S21.G00.51.013", "S21.G00.53.002", "S21.G00.58.004",
-    "S21.G00.78.004", "S21.G00.79.004", "S21.G00.81.003", "S21.G00.81.004",
+    "S21.G00.78.004", "S21.G00.79.004", "S21.G00.81.003", "S21.G00.81.004", "S21.G00.40.043",
 }
 DATE_RUBRICS = {
     "S20.G00.05.005", "S20.G00.05.007", "S21.G00.20.006", "S21.G00.20.007", "S21.G00.22.003", "S21.G00.22.004",
@@ -277,6 +277,9 @@ BASE_ORDER = ("02", "03", "04", "05", "07")
 # The individual bases (S21.G00.78.001) written: capped gross, uncapped gross, CSG base, the
 # forfait social's base (employer provident contributions), unemployment-insurance base.
 
+# S21.G00.30.013, codification UE, by backoffice.models.entrepreneurs.Nationality.
+UE_CODES = {"fr": "01", "eu": "02", "eea": "03", "other": "04"}
+
 _LINE = re.compile(r"^(S\d{2}\.G\d{2}\.\d{2})\.(\d{3}),'([^,\r\n\"]*)'$")
 # The values each coded rubric written here may take (cahier technique de la DSN, 2026 edition).
 CODE_LISTS: dict[str, set[str]] = {
@@ -292,7 +295,10 @@ CODE_LISTS: dict[str, set[str]] = {
     "S21.G00.40.007": {"01"},  # CDI de droit privé
     "S21.G00.40.011": {"10", "99"},  # unit of working time
     "S21.G00.40.014": {"10", "20", "99"},  # working-time arrangement
+    "S21.G00.40.016": {"99"},  # no complement to the compulsory scheme
     "S21.G00.40.018": {"200"},
+    "S21.G00.40.024": {"99"},  # not a worker abroad
+    "S21.G00.30.013": {"01", "02", "03", "04"},  # codification UE: France, EU, EEA or Switzerland, other
     "S21.G00.40.020": {"200"},
     "S21.G00.51.011": {"001", "002", "003", "010"},
     "S21.G00.78.001": set(BASE_ORDER),
@@ -406,6 +412,9 @@ class DsnEmployee:
     exit_date: datetime.date | None = None  # the contract ends this month: S21.G00.62
     exit_reason: str = ""  # S21.G00.62.002 (payroll.models.employment.ExitReason)
     trade_category: str = ""  # building trades: "ouvrier" is declared 07 in S21.G00.40.002, "etam" stays 06
+    nationality: str = ""  # backoffice.models.entrepreneurs.Nationality: S21.G00.30.013
+    at_mp_risk_code: str = ""  # S21.G00.40.040, the risk code of the employee's job (e.g. 741GA)
+    at_mp_rate: Decimal | None = None  # S21.G00.40.043 and the rate of their CTP 100 line
 
     def rg_split(self) -> tuple[Decimal, Decimal]:
         """(URSSAF part 018, AGIRC-ARRCO part 106) of the réduction générale, adding up to it."""
@@ -480,7 +489,6 @@ class DsnEmployer:
     urssaf_siret: str = ""  # the URSSAF the contributions are paid to (S21.G00.20/.22)
     debit_iban: str = ""
     debit_bic: str = ""
-    at_mp_rate: Decimal | None = None  # the AT/MP rate of the CTP 100 line, when all share one
     leave_fund: bool = False  # member of a building-trade paid-leave fund (CIBTP)
     leave_fund_code: str = ""  # its DSN code (S21.G00.40.022)
     mobility_rate: Decimal = Decimal(0)  # versement mobilité (CTP 900, S21.G00.23.003)
@@ -517,6 +525,12 @@ def dsn_build(*, employer: DsnEmployer, employees: list[DsnEmployee], period: da
         if person.undeclarable():
             problems.append(_("%(matricule)s %(name)s: the Alsace-Moselle local health contribution cannot be "
                               "declared by this file yet; declare the month with the filing tool.") % who)
+        if not person.nationality:
+            problems.append(_("%(matricule)s %(name)s: the nationality is missing; give it in the entrepreneur's record "
+                              "(the DSN declares whether it is French, EU, EEA or other).") % who)
+        if not person.at_mp_risk_code:
+            problems.append(_("%(matricule)s %(name)s: no AT/MP risk code; give the workspace's default risk code in "
+                              "the payroll settings or the job's rate in the employment.") % who)
         if person.birth_date is None:
             problems.append(_("%(matricule)s %(name)s: the birth date is missing; give it in the entrepreneur's record "
                               "or in the monthly file (column date_naissance).") % who)
@@ -579,7 +593,9 @@ def dsn_build(*, employer: DsnEmployer, employees: list[DsnEmployee], period: da
     w.add("S21.G00.11.008", str(employer.headcount))
     w.add("S21.G00.11.022", employer.idcc or "9999")
     people = _Writer()
-    ctp_lines: dict[tuple[str, str], list[Decimal]] = {}  # (CTP, qualifier) → [base, amount]
+    # (CTP, qualifier, rate) → [base, amount]; the rate is the AT/MP one on CTP 100's total base
+    # (one line per rate), empty otherwise.
+    ctp_lines: dict[tuple[str, str, str], list[Decimal]] = {}
     mobility = [Decimal(0), Decimal(0)]
     for person in employees:
         declared = person.declared()
@@ -590,7 +606,8 @@ def dsn_build(*, employer: DsnEmployer, employees: list[DsnEmployee], period: da
                 line[0] = max(line[0], item.base)  # the codes of one CTP share the person's base
                 line[1] += item.amount
         for ctp, (base, amount) in per_ctp.items():
-            line = ctp_lines.setdefault(ctp, [Decimal(0), Decimal(0)])
+            rate = dsn_amount(person.at_mp_rate) if ctp == _RG_TOTAL and person.at_mp_rate is not None else ""
+            line = ctp_lines.setdefault((*ctp, rate), [Decimal(0), Decimal(0)])
             line[0] += base
             line[1] += amount
         for code, base, employee, employer_amount in person.lines:
@@ -612,13 +629,13 @@ def _euros(amount: Decimal) -> str:
 
 
 def _write_bordereau(w: _Writer, *, employer: DsnEmployer, period: datetime.date, end: datetime.date,
-                     ctp_lines: dict[tuple[str, str], list[Decimal]], mobility: list[Decimal]) -> None:
+                     ctp_lines: dict[tuple[str, str, str], list[Decimal]], mobility: list[Decimal]) -> None:
     """S21.G00.20, .22 and .23 for the URSSAF (see the module docstring). Each CTP line carries
     its base rounded to the euro (the URSSAF applies its rate), a reduction its amount; what is
     due is the sum of each line's amount rounded to the euro, the reduction taken off."""
     rows: list[tuple[str, str, str, str, str, str]] = []  # ctp, qualifier, rate, base, amount, commune
     due = 0
-    for (ctp, qualifier), (base, amount) in sorted(ctp_lines.items()):
+    for (ctp, qualifier, rate), (base, amount) in sorted(ctp_lines.items()):
         if ctp == RG_CTP:
             due -= int(_euros(-amount)[:-3])
             rows.append((ctp, qualifier, "", "", _euros(-amount), ""))
@@ -627,8 +644,6 @@ def _write_bordereau(w: _Writer, *, employer: DsnEmployer, period: datetime.date
             rows.append((ctp, qualifier, "", _euros(amount), "", ""))
         elif base or amount:
             due += int(_euros(amount)[:-3])
-            rate = (dsn_amount(employer.at_mp_rate) if (ctp, qualifier) == _RG_TOTAL
-                    and employer.at_mp_rate is not None else "")
             rows.append((ctp, qualifier, rate, _euros(base), "", ""))
     if mobility[1]:
         due += int(_euros(mobility[1])[:-3])
@@ -664,6 +679,7 @@ def _write_person(w: _Writer, person: DsnEmployee, *, employer: DsnEmployer, per
     w.add("S21.G00.30.004", person.first_name)
     w.add("S21.G00.30.005", "01" if nir[0] in "137" else "02")
     w.add("S21.G00.30.006", dsn_date(person.birth_date))
+    w.add("S21.G00.30.013", UE_CODES.get(person.nationality, ""))
     w.add("S21.G00.30.019", person.matricule)
     cadre = person.status == "cadre"
     w.add("S21.G00.40.001", dsn_date(person.contract_start))
@@ -680,11 +696,16 @@ def _write_person(w: _Writer, person: DsnEmployee, *, employer: DsnEmployer, per
         w.add("S21.G00.40.012", dsn_amount(FULL_TIME_HOURS))
         w.add("S21.G00.40.013", dsn_amount(person.hours))
         w.add("S21.G00.40.014", "10" if person.hours >= FULL_TIME_HOURS else "20")
+    w.add("S21.G00.40.016", "99")  # no complement to the compulsory scheme (01 would be Alsace-Moselle)
     w.add("S21.G00.40.017", employer.idcc or "9999")
     w.add("S21.G00.40.018", "200")
     w.add("S21.G00.40.020", "200")
     if employer.leave_fund_code:
         w.add("S21.G00.40.022", employer.leave_fund_code)
+    w.add("S21.G00.40.024", "99")  # not a worker abroad within the Code de la sécurité sociale
+    w.add("S21.G00.40.040", person.at_mp_risk_code)
+    if person.at_mp_rate is not None:
+        w.add("S21.G00.40.043", dsn_amount(person.at_mp_rate))
     if person.exit_date is not None:
         w.add("S21.G00.62.001", dsn_date(person.exit_date))
         w.add("S21.G00.62.002", person.exit_reason)
@@ -833,6 +854,8 @@ def dsn_check(text: str) -> list[str]:
             if not re.fullmatch(r"\d{2}", value):
                 problems.append(f"line {number}: S21.G00.40.022 paid-leave fund code {value!r} must have two digits")
             leave_fund_codes.add(value)
+        if rubric == "S21.G00.40.040" and not re.fullmatch(r"\d{2}[\dA-Z][A-Z]{2}", value):
+            problems.append(f"line {number}: S21.G00.40.040 AT/MP risk code {value!r} is not of the form 741GA")
         if rubric == "S21.G00.11.008" and not value.isdigit():
             problems.append(f"line {number}: S21.G00.11.008 headcount {value!r} is not a whole number")
         if block == "S90.G00.90":

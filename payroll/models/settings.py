@@ -19,6 +19,10 @@ class ContributionBase(models.TextChoices):
     GROSS_MARGIN = "gross_margin", _("Gross margin")
 
 
+# A CARSAT risk code (code risque AT/MP): two digits, a digit or letter, two letters.
+RISK_CODE = RegexValidator(r"^[0-9]{2}[0-9A-Z][A-Z]{2}$", _("A risk code looks like 741GA or 452BE."))
+
+
 class PayrollSettings(models.Model):
     workspace = models.OneToOneField("backoffice.Workspace", on_delete=models.PROTECT, related_name="payroll_settings")
     siret = models.CharField(_("employer SIRET"), max_length=14, validators=[validate_siret])
@@ -41,6 +45,9 @@ class PayrollSettings(models.Model):
         help_text=_("The commune where the entrepreneurs work (its INSEE code, not its postcode): the DSN pays the "
                     "versement mobilité under it."))
     at_mp_rate = models.DecimalField(_("AT/MP rate (%)"), max_digits=5, decimal_places=2, validators=PERCENT)
+    at_mp_risk_code = models.CharField(
+        _("AT/MP risk code"), max_length=6, blank=True, validators=[RISK_CODE],
+        help_text=_("The risk code the CARSAT notified with that rate (e.g. 741GA); declared on each contract."))
     alsace_moselle = models.BooleanField(_("Alsace-Moselle scheme"), default=False)
     paid_leave_fund = models.BooleanField(_("member of a paid-leave fund (CIBTP)"), default=False)
     # The building-trade paid-leave fund (caisse de congés payés du BTP): it pays the leave and
@@ -152,8 +159,7 @@ class RiskRate(models.Model):
     workspace = models.ForeignKey("backoffice.Workspace", on_delete=models.PROTECT, related_name="+")
     settings = models.ForeignKey(PayrollSettings, on_delete=models.CASCADE, related_name="risk_rates")
     siret = models.CharField(_("establishment SIRET"), max_length=14, validators=[validate_siret])
-    risk_code = models.CharField(_("risk code"), max_length=6, validators=[
-        RegexValidator(r"^[0-9]{2}[0-9A-Z][A-Z]{2}$", _("A risk code looks like 741GA or 452BE."))])
+    risk_code = models.CharField(_("risk code"), max_length=6, validators=[RISK_CODE])
     label = models.CharField(_("activity"), max_length=120)
     rate = models.DecimalField(_("AT/MP rate (%)"), max_digits=5, decimal_places=2, validators=PERCENT)
 

@@ -550,7 +550,7 @@ class DeclarationInvalid(Exception):
 
 
 def _dsn_employee(payslip: Payslip, employment: Employment | None, rg_retirement_share: Decimal,
-                  exit_date: datetime.date | None = None) -> DsnEmployee:
+                  exit_date: datetime.date | None = None, default_risk_code: str = "") -> DsnEmployee:
     lines = list(payslip.lines.all())
 
     def base_of(code: str) -> Decimal:
@@ -575,7 +575,10 @@ def _dsn_employee(payslip: Payslip, employment: Employment | None, rg_retirement
         reduction=payslip.reduction_generale, rg_smic=cents(payslip.rg_smic) if payslip.rg_smic is not None else None,
         rg_retirement_share=rg_retirement_share, exit_date=exit_date,
         exit_reason=(employment.exit_reason or ("031" if employment.fixed_term else "")) if employment else "",
-        trade_category=employment.trade_category if employment else "")
+        trade_category=employment.trade_category if employment else "", nationality=person.nationality,
+        at_mp_risk_code=(employment.risk_rate.risk_code if employment and employment.risk_rate_id
+                         else default_risk_code),
+        at_mp_rate=next((line.employer_rate for line in lines if line.code == "at_mp"), None))
 
 
 # AGIRC-ARRCO employer rates the réduction générale is imputed on: 4.72 % (tranche 1) + 1.29 %
@@ -634,14 +637,13 @@ def payroll_declaration_generate(*, actor, payroll_period: PayrollPeriod) -> Dec
         raise PayrollRunError(_("No payslip this month: nothing to declare."))
     employments = {e.entrepreneur_id: e for e in Employment.objects.filter(workspace=workspace)}
     headcount = workspace_headcount(workspace, payroll_period.period.year, settings).retained
-    at_mp_rates = {settings.at_mp_rate} | {e.risk_rate.rate for e in employments.values() if e.risk_rate_id}
     employer = DsnEmployer(
         siren=workspace.siren, siret=settings.siret, name=workspace.name, address=workspace.address,
         postal_code=workspace.postal_code, city=workspace.city, naf=settings.naf_code, idcc=settings.idcc,
         headcount=_headcount_at_month_end(workspace, payroll_period.period),
         contact_name=settings.dsn_contact_name, contact_email=settings.dsn_contact_email,
         contact_phone=settings.dsn_contact_phone, urssaf_siret=settings.urssaf_siret, debit_iban=settings.debit_iban,
-        debit_bic=settings.debit_bic, at_mp_rate=at_mp_rates.pop() if len(at_mp_rates) == 1 else None,
+        debit_bic=settings.debit_bic,
         mobility_rate=settings.mobility_rate, mobility_commune=settings.mobility_commune,
         leave_fund=settings.paid_leave_fund,
         leave_fund_code=settings.leave_fund_dsn_code if settings.paid_leave_fund else "")
@@ -654,7 +656,8 @@ def payroll_declaration_generate(*, actor, payroll_period: PayrollPeriod) -> Dec
     try:
         exits = _exits_in_month(workspace, payroll_period, employments)
         text = dsn_build(employer=employer, employees=[_dsn_employee(p, employments.get(p.entrepreneur_id), share,
-                                                                     exits.get(p.entrepreneur_id))
+                                                                     exits.get(p.entrepreneur_id),
+                                                                     settings.at_mp_risk_code)
                                                       for p in payslips],
                          period=payroll_period.period, created_on=timezone.localdate(),
                          payment_day=payment_date(payroll_period.period, settings), order_number=order_number)

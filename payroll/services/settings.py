@@ -37,7 +37,7 @@ from payroll.models import ContributionBracket, PayrollSettings, RiskRate, Schem
 from payroll.models.settings import SchemeKind
 
 SETTINGS_FIELDS = ["siret", "naf_code", "urssaf_number", "collective_agreement", "idcc", "headcount_override",
-                   "mobility_rate", "mobility_commune", "at_mp_rate", "alsace_moselle", "paid_leave_fund", "leave_fund_name",
+                   "mobility_rate", "mobility_commune", "at_mp_rate", "at_mp_risk_code", "alsace_moselle", "paid_leave_fund", "leave_fund_name",
                    "leave_fund_number", "leave_fund_dsn_code", "leave_fund_rate", "bad_weather_rate", "payment_day", "pension_funds",
                    "contribution_base", "contribution_waiver_months", "dsn_contact_name", "dsn_contact_email",
                    "dsn_contact_phone", "urssaf_siret", "debit_iban", "debit_bic"]

@@ -26,13 +26,15 @@ def employer(**extra) -> DsnEmployer:
     values = dict(siren="732829320", siret="73282932000074", name="CAE Test", address="1 rue du Port",
                   postal_code="69001", city="Lyon", naf="7022Z", idcc="9999", headcount=3,
                   contact_name="Camille Martin", contact_email="paie@example.org", contact_phone="0472000000",
-                  urssaf_siret="78861779300013", debit_iban="FR7630006000011234567890189", debit_bic="AGRIFRPP",
-                  at_mp_rate=D("1.50"))
+                  urssaf_siret="78861779300013", debit_iban="FR7630006000011234567890189", debit_bic="AGRIFRPP")
     values.update(extra)
     return DsnEmployer(**values)
 
 
-def person(matricule: str, lines, *, gross=D("3000.00"), reduction=D(0), nir="184076912345625") -> DsnEmployee:
+GROSS, ZERO = D("3000.00"), D(0)
+
+
+def person(matricule: str, lines, *, gross=GROSS, reduction=ZERO, nir="184076912345625", **extra) -> DsnEmployee:
     capped = min(gross, D("4005.00"))
     return DsnEmployee(
         nir=nir, last_name=f"Nom{matricule}", first_name="Alex", birth_date=datetime.date(1984, 7, 1),
@@ -40,7 +42,8 @@ def person(matricule: str, lines, *, gross=D("3000.00"), reduction=D(0), nir="18
         hours=None, gross=gross, capped_gross=capped, csg_base=(gross * D("0.9825")).quantize(D("0.01")),
         unemployment_base=gross, taxable_net=D("2300.00"), net_paid=D("2250.00"), pas_rate=D(0), pas_amount=D(0),
         lines=lines, net_social=D("2340.00"), reduction=reduction, rg_smic=D("1823.03") if reduction else None,
-        rg_retirement_share=D("6.01") / D("39.81"))
+        rg_retirement_share=D("6.01") / D("39.81"), **{"nationality": "fr", "at_mp_risk_code": "741GA",
+                                                      "at_mp_rate": D("1.50"), **extra})
 
 
 def build(people, **extra) -> str:
@@ -119,3 +122,30 @@ def test_the_yearly_solde_stays_out_and_alsace_moselle_is_refused():
     with pytest.raises(DsnBuildError) as refused:
         build([person("D2", local)])
     assert any("Alsace-Moselle" in problem for problem in refused.value.problems)
+
+
+def test_one_ctp_100_line_per_at_mp_rate_and_the_risk_code_on_each_contract():
+    """A CAE with two trades has two AT/MP rates (D242-6-1 CSS, one per risk): the régime général's
+    total base goes to one CTP 100 line per rate, each with its rate (S21.G00.23.003), and each
+    contract carries its risk code and rate (S21.G00.40.040 / .043)."""
+    lines = [("maladie", GROSS, D(0), D("390.00")), ("at_mp", GROSS, D(0), D("45.00"))]
+    office = person("E1", lines)
+    site = person("E2", [("maladie", GROSS, D(0), D("390.00")), ("at_mp", GROSS, D(0), D("102.00"))],
+                  nir="285016912345624", at_mp_risk_code="452BE", at_mp_rate=D("3.40"), nationality="eea")
+    text = build([office, site])
+    assert dsn_check(text) == []
+    totals = [chunk for chunk in text.split("S21.G00.23.001,'")[1:] if chunk.startswith("100'\r\nS21.G00.23.002,'920'")]
+    assert ["S21.G00.23.003,'1.50'" in totals[0], "S21.G00.23.003,'3.40'" in totals[1]] == [True, True]
+    assert all("S21.G00.23.004,'3000.00'" in chunk for chunk in totals)
+    assert "S21.G00.40.040,'741GA'\r\nS21.G00.40.043,'1.50'" in text
+    assert "S21.G00.40.040,'452BE'\r\nS21.G00.40.043,'3.40'" in text
+    # Codification UE (S21.G00.30.013): 01 France, 03 EEA or Switzerland.
+    assert "S21.G00.30.013,'01'" in text.split("NOME2")[0] and "S21.G00.30.013,'03'" in text.split("NOME2")[1]
+    assert any("S21.G00.40.040" in problem for problem in dsn_check(text.replace("'452BE'", "'45-BE'")))
+
+
+def test_nationality_and_risk_code_are_required():
+    with pytest.raises(DsnBuildError) as refused:
+        build([person("F1", [], nationality="", at_mp_risk_code="")])
+    assert any("nationality" in problem for problem in refused.value.problems)
+    assert any("risk code" in problem for problem in refused.value.problems)

@@ -130,6 +130,7 @@ class Command(BaseCommand):
             Entrepreneur.objects.update_or_create(workspace=ws, matricule=f"{ws.slug[:5].upper()}-{i + 1:03d}", defaults={
                 "first_name": FIRST[i % len(FIRST)], "last_name": LAST[(i * 3) % len(LAST)],
                 "birth_date": (birth := datetime.date(1975 + i, 1 + i % 12, 1 + i)), "nir": _nir(n, birth),
+                "nationality": "eu" if i % 7 == 3 else "fr",
                 "email": f"e{i + 1}@{ws.slug}.test", "entry_date": datetime.date(2022 + i % 3, 1 + i % 12, 1),
                 "exit_date": datetime.date(2025, 12, 31) if i == count - 1 else None, "trade": ws.trade,
             })

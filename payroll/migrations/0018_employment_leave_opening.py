@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payroll', '0016_mobility_commune'),
+        ('payroll', '0017_at_mp_risk_code'),
     ]
 
     operations = [
