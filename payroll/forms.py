@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from payroll.models.employment import ContractType, ExitReason, PayStatus
-from payroll.models.settings import ContributionBase, RiskRate, SchemeKind
+from payroll.models.settings import INSEE_COMMUNE, RISK_CODE, ContributionBase, RiskRate, SchemeKind
 from payroll.selectors.rates import rate_table_list
 from payroll.services.simulation import MODES
 from payroll.ui import param_label
@@ -116,6 +116,18 @@ class EmploymentForm(forms.Form):
         label=_("CAE contribution rate (%)"), max_digits=6, decimal_places=3, required=False,
         help_text=_("Leave empty to apply the workspace's contribution rule."))
     clear_iban = forms.BooleanField(label=_("Remove the recorded IBAN"), required=False)
+    # Paid-leave opening figures (payroll.models.employment), together to ease merges.
+    leave_opening_date = forms.DateField(
+        label=_("Paid-leave counters as of"), required=False, widget=DateInput(),
+        help_text=_("For a payroll taken over during the year: the first day of the first month computed "
+                    "here. Leave empty otherwise."))
+    leave_opening_previous = FrenchDecimalField(
+        label=_("Paid leave N-1 still to take (working days)"), max_digits=5, decimal_places=2, required=False,
+        help_text=_("Days of the previous reference periods not taken yet on that date."))
+    leave_opening_acquired = FrenchDecimalField(
+        label=_("Paid leave N acquired (working days)"), max_digits=5, decimal_places=2, required=False,
+        help_text=_("Days acquired in the current reference period (from 1 June, or 1 April with a "
+                    "building-trade paid-leave fund) up to that date."))
 
     def __init__(self, *args, iban_masked: str = "", risk_rates=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -166,16 +178,15 @@ class PayrollSettingsForm(forms.Form):
     mobility_rate = FrenchDecimalField(
         label=_("Versement mobilité rate (%)"), max_digits=5, decimal_places=2, required=False,
         help_text=_("The transport authority's rate where the entrepreneurs work; owed from 11 employees."))
-    mobility_commune = forms.RegexField(
-        label=_("Versement mobilité: INSEE code of the commune"), regex=r"^(\d{5}|2[AB]\d{3})$", max_length=5,
-        required=False, error_messages={"invalid": _("Five characters: the commune's INSEE code (e.g. 69123).")},
+    mobility_commune = forms.CharField(
+        label=_("Versement mobilité: INSEE code of the commune"), max_length=5, required=False,
+        validators=[INSEE_COMMUNE],
         help_text=_("The commune where the entrepreneurs work (its INSEE code, not its postcode): the DSN pays the "
                     "versement mobilité under it."))
     at_mp_rate = FrenchDecimalField(label=_("AT/MP rate (%)"), max_digits=5, decimal_places=2,
                                     help_text=_("The accidents-at-work rate notified by the CARSAT."))
-    at_mp_risk_code = forms.RegexField(
-        label=_("AT/MP risk code"), regex=r"^[0-9]{2}[0-9A-Z][A-Z]{2}$", max_length=6, required=False,
-        error_messages={"invalid": _("A risk code looks like 741GA or 452BE.")},
+    at_mp_risk_code = forms.CharField(
+        label=_("AT/MP risk code"), max_length=6, required=False, validators=[RISK_CODE],
         help_text=_("The risk code the CARSAT notified with that rate (e.g. 741GA); declared on each contract."))
     alsace_moselle = forms.BooleanField(label=_("Alsace-Moselle scheme"), required=False)
     paid_leave_fund = forms.BooleanField(label=_("Member of a paid-leave fund (CIBTP)"), required=False,

@@ -63,6 +63,20 @@ class Employment(models.Model):
         _("CAE contribution rate (%)"), max_digits=6, decimal_places=3, null=True, blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
         help_text=_("Leave empty to apply the workspace's contribution rule."))
+    # Paid-leave opening figures (payroll.engine.leave), for a CAE that starts computing its payroll
+    # here with counters already running: as of the first day of a month, the days of earlier
+    # reference periods still to take (N-1) and the days acquired in the current one (N). The
+    # counters start from them; stored payslips of earlier months are then not counted.
+    leave_opening_date = models.DateField(
+        _("paid-leave counters as of"), null=True, blank=True,
+        help_text=_("The first day of the first month computed here. Empty: the counters start from the "
+                    "first payslip."))
+    leave_opening_previous = models.DecimalField(
+        _("paid leave N-1 still to take (working days)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("30"))])
+    leave_opening_acquired = models.DecimalField(
+        _("paid leave N acquired (working days)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("30"))])
 
     objects = ScopedManager(workspace="workspace")
 

@@ -21,6 +21,8 @@ class ContributionBase(models.TextChoices):
 
 # A CARSAT risk code (code risque AT/MP): two digits, a digit or letter, two letters.
 RISK_CODE = RegexValidator(r"^[0-9]{2}[0-9A-Z][A-Z]{2}$", _("A risk code looks like 741GA or 452BE."))
+# A commune's INSEE code (code officiel géographique): five digits, Corsica 2A/2B then three.
+INSEE_COMMUNE = RegexValidator(r"^(\d{5}|2[AB]\d{3})$", _("Five characters: the commune's INSEE code (e.g. 69123)."))
 
 
 class PayrollSettings(models.Model):
@@ -41,7 +43,7 @@ class PayrollSettings(models.Model):
         help_text=_("The transport authority's rate where the entrepreneurs work; owed from 11 employees."))
     mobility_commune = models.CharField(
         _("versement mobilité: INSEE code of the commune"), max_length=5, blank=True,
-        validators=[RegexValidator(r"^(\d{5}|2[AB]\d{3})$", _("Five characters: the commune's INSEE code (e.g. 69123)."))],
+        validators=[INSEE_COMMUNE],
         help_text=_("The commune where the entrepreneurs work (its INSEE code, not its postcode): the DSN pays the "
                     "versement mobilité under it."))
     at_mp_rate = models.DecimalField(_("AT/MP rate (%)"), max_digits=5, decimal_places=2, validators=PERCENT)

@@ -7,7 +7,10 @@ Rules (checked here, not in forms):
 - the contract ends on or after its start; monthly contractual hours, when given, are
   positive (empty: pay follows activity, not time);
 - the IBAN is checked by python-stdnum, stored compact and upper-case, never written to the
-  audit trail (its change is recorded as "changed", see backoffice.services.entrepreneurs).
+  audit trail (its change is recorded as "changed", see backoffice.services.entrepreneurs);
+- the paid-leave opening figures (N-1 still to take, N acquired) are 0–30 working days, as of
+  the first day of a month not before the contract's, and N is at most 2.5 days a month of the
+  reference period before that date (see _validate_leave_opening).
 
 The import (`employment_import`) reads every row first, collects every error by row and
 column, and writes only when there is none — all rows in one transaction, through the same
@@ -25,6 +28,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from backoffice.models import Entrepreneur, Workspace
@@ -32,12 +36,16 @@ from backoffice.services.audit import audit_record, diff_fields, snapshot
 from backoffice.services.entrepreneurs import redact_personal_ids
 from backoffice.spreadsheets import FileRejected, extension_of, french_date, french_decimal, load_dataset
 from backoffice.validators import compact_iban
-from payroll.models import Employment, RiskRate
+from payroll.engine.leave import WORK_MONTH, reference_period_start
+from payroll.models import Employment, PayrollSettings, RiskRate
 from payroll.models.employment import ContractType, PayStatus
 from payroll.selectors.people import entrepreneurs_by_matricule
 
 EMPLOYMENT_FIELDS = ["contract_type", "is_associate", "status", "contractual_hours", "job_title", "classification",
                      "fixed_term", "trade_category", "start_date", "end_date", "exit_reason", "iban", "contribution_rate", "risk_rate_id"]
+# Paid-leave opening figures (kept apart from the list above to ease merges).
+LEAVE_OPENING_FIELDS = ["leave_opening_date", "leave_opening_previous", "leave_opening_acquired"]
+EMPLOYMENT_FIELDS += LEAVE_OPENING_FIELDS
 HOURS_MAX = Decimal("400")
 
 
@@ -75,8 +83,45 @@ def _validate(employment: Employment) -> None:
         errors.setdefault("contractual_hours", []).append(ValidationError(
             _("Monthly hours must be more than 0 and at most %(max)s (leave empty when pay follows activity).")
             % {"max": HOURS_MAX}))
+    _validate_leave_opening(employment, errors)
     if errors:
         raise ValidationError(errors)
+
+
+def _validate_leave_opening(employment: Employment, errors: dict) -> None:
+    """The paid-leave opening figures: a date (the first day of a month, not before the contract's
+    month) whenever a figure is given, and N acquired within what the months of the reference
+    period before that date can acquire (2.5 a month, L3141-3; the 0–30 range is the fields')."""
+    day = employment.leave_opening_date
+    given = [name for name in ("leave_opening_previous", "leave_opening_acquired")
+             if getattr(employment, name) is not None]
+    if day is None:
+        if given:
+            errors.setdefault("leave_opening_date", []).append(ValidationError(
+                _("Give the date the paid-leave figures are as of.")))
+        return
+    if day.day != 1:
+        errors.setdefault("leave_opening_date", []).append(ValidationError(
+            _("The paid-leave figures are as of the first day of a month.")))
+        return
+    start = employment.start_date
+    if start is not None and day < start.replace(day=1):
+        errors.setdefault("leave_opening_date", []).append(ValidationError(
+            _("The paid-leave figures cannot be as of a date before the contract starts.")))
+        return
+    acquired = employment.leave_opening_acquired
+    if acquired is None or "leave_opening_acquired" in errors:
+        return
+    building_trade = PayrollSettings.objects.filter(workspace=employment.workspace, paid_leave_fund=True).exists()
+    first = reference_period_start(day, building_trade=building_trade)
+    if start is not None:
+        first = max(first, start.replace(day=1))
+    months = (day.year - first.year) * 12 + day.month - first.month
+    most = WORK_MONTH * months
+    if acquired > most:
+        errors.setdefault("leave_opening_acquired", []).append(ValidationError(
+            _("At most %(most)s days: %(months)s months of the reference period from %(start)s, 2.5 days a month.")
+            % {"most": number_format(most), "months": months, "start": first.strftime("%d/%m/%Y")}))
 
 
 def _prepare(*, entrepreneur: Entrepreneur, employment: Employment | None, fields: dict[str, Any]

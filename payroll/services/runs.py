@@ -189,17 +189,44 @@ class LeaveHistory:
     previous_gross_acquired: Decimal = ZERO
 
 
-def leave_history(workspace: Workspace, period: datetime.date, *, building_trade: bool) -> dict[int, LeaveHistory]:
+@dataclass(frozen=True)
+class LeaveOpening:
+    """Counters given by staff (Employment.leave_opening_*): as of `day`, the N-1 days still to
+    take and the N days acquired."""
+
+    day: datetime.date
+    previous: Decimal
+    acquired: Decimal
+
+
+def leave_openings(employments) -> dict[int, LeaveOpening]:
+    return {e.entrepreneur_id: LeaveOpening(e.leave_opening_date, e.leave_opening_previous or ZERO,
+                                            e.leave_opening_acquired or ZERO)
+            for e in employments if e.leave_opening_date is not None}
+
+
+def leave_history(workspace: Workspace, period: datetime.date, *, building_trade: bool,
+                  openings: dict[int, LeaveOpening] | None = None) -> dict[int, LeaveHistory]:
     """Per entrepreneur, the paid-leave counters before `period`, rebuilt from every earlier
     stored payslip (one query, grouped by reference period: a corrected month flows into the
     next run). The reference period runs from 1 June (R3141-4), from 1 April for a member of a
     building-trade paid-leave fund (`building_trade`, the workspace's current setting applied to
     the whole history). A period that ended hands what is left to the next as N-1, its
     acquisition rounded up to the whole day (L3141-7); nothing is forfeited (see
-    payroll.engine.leave)."""
+    payroll.engine.leave).
+
+    An opening (`openings`, as of a month on or before `period`) is the starting point: its N-1
+    is what was left when its reference period began, its N is added to that period's
+    acquisition (within the 30 days; not to the sick-leave days of the 24-day cap, which the
+    opening does not detail), and the stored payslips of the months before it are not counted."""
+    openings = {key: opening for key, opening in (openings or {}).items() if opening.day <= period}
     start_month = BUILDING_TRADE_START_MONTH if building_trade else REFERENCE_START_MONTH
     current_year = reference_period_start(period, building_trade=building_trade).year
-    rows = (Payslip.objects.filter(workspace=workspace, period__lt=period).order_by()
+    opening_date = "entrepreneur__employment__leave_opening_date"
+    rows = (Payslip.objects.filter(workspace=workspace, period__lt=period)
+            .filter(Q(**{f"{opening_date}__isnull": True}) | Q(**{f"{opening_date}__gt": period})
+                    | Q(period__gte=F(opening_date)))
+            .order_by()
             .annotate(reference_year=Case(When(period__month__gte=start_month, then=ExtractYear("period")),
                                           default=ExtractYear("period") - 1))
             .values("entrepreneur_id", "reference_year")
@@ -207,19 +234,28 @@ def leave_history(workspace: Workspace, period: datetime.date, *, building_trade
                       gross=Sum("gross")))
     years: dict[int, dict[int, dict]] = {}
     for row in rows:
-        years.setdefault(row["entrepreneur_id"], {})[row["reference_year"]] = row
+        years.setdefault(row["entrepreneur_id"], {})[row["reference_year"]] = {
+            name: row[name] or ZERO for name in ("acquired", "taken", "sick", "gross")}
     history: dict[int, LeaveHistory] = {}
-    for entrepreneur_id, by_year in years.items():
+    for entrepreneur_id in years.keys() | openings.keys():
+        by_year = years.get(entrepreneur_id, {})
+        gross_acquired = {year: values["acquired"] for year, values in by_year.items()}
         carried = ZERO
+        opening = openings.get(entrepreneur_id)
+        if opening is not None:
+            carried = opening.previous
+            values = by_year.setdefault(reference_period_start(opening.day, building_trade=building_trade).year,
+                                        {"acquired": ZERO, "taken": ZERO, "sick": ZERO, "gross": ZERO})
+            values["acquired"] += opening.acquired
         for year in sorted(y for y in by_year if y < current_year):
-            carried += round_up_to_day(by_year[year]["acquired"] or ZERO) - (by_year[year]["taken"] or ZERO)
+            carried += round_up_to_day(by_year[year]["acquired"]) - by_year[year]["taken"]
         current = by_year.get(current_year, {})
-        previous = by_year.get(current_year - 1, {})
         history[entrepreneur_id] = LeaveHistory(
-            carried=carried, acquired=current.get("acquired") or ZERO, taken=current.get("taken") or ZERO,
-            sick=current.get("sick") or ZERO, gross=current.get("gross") or ZERO,
-            gross_acquired=current.get("acquired") or ZERO, previous_gross=previous.get("gross") or ZERO,
-            previous_gross_acquired=previous.get("acquired") or ZERO)
+            carried=carried, acquired=current.get("acquired", ZERO), taken=current.get("taken", ZERO),
+            sick=current.get("sick", ZERO), gross=current.get("gross", ZERO),
+            gross_acquired=gross_acquired.get(current_year, ZERO),
+            previous_gross=by_year.get(current_year - 1, {}).get("gross", ZERO),
+            previous_gross_acquired=gross_acquired.get(current_year - 1, ZERO))
     return history
 
 
@@ -269,7 +305,8 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
     ytd_pay = year_to_date_pay(workspace, month)
     headcount = workspace_headcount(workspace, month.year, settings).retained
     tax_rates = compte_rendu_rates(workspace, last_day(month))
-    leave = leave_history(workspace, month, building_trade=settings.paid_leave_fund)
+    leave = leave_history(workspace, month, building_trade=settings.paid_leave_fund,
+                          openings=leave_openings(employments.values()))
     employer = employer_identity(workspace, settings)
     pay_day = payment_date(month, settings)
 

@@ -26,14 +26,19 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django_scopes import scope
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django_scopes import scope, scopes_disabled
 
 from payroll.engine.leave import leave_counters, leave_month, reference_period_start
-from payroll.models import PayrollSettings, Payslip
+from payroll.models import Employment, PayrollSettings, Payslip
+from payroll.services.employment import employment_save
 from payroll.services.payslips import employer_identity, payslip_content, payslip_pdf_context
 from payroll.services.runs import payroll_run
+from tests.conftest import login
 from tests.factories import (
     EntrepreneurFactory,
+    PayrollEmploymentFactory,
     PayrollPeriodFactory,
     PayrollSettingsFactory,
     SubmissionFactory,
@@ -209,3 +214,88 @@ def test_an_exit_after_1_june_pays_n_minus_1_and_n_each_on_its_own_reference_pay
     # N: maintien 2 500 × 3.71 / 26 = 356.73 < dixième 5 000 / 10 = 500.00 (all N days due).
     # N-1: maintien 2 500 × 13 / 26 = 1 250.00 < dixième 12 500 / 10 × 13 / 12.5 = 1 300.00.
     assert leaving.leave_indemnity == D("1800.00")
+
+
+# --- opening figures (a payroll taken over during the year) -------------------------------
+
+def test_an_opening_balance_is_the_starting_point_of_the_counters(ws):
+    person = EntrepreneurFactory(workspace=ws, entry_date=datetime.date(2024, 1, 1))
+    employment = PayrollEmploymentFactory(entrepreneur=person)
+    december = _run(ws, person, datetime.date(2025, 12, 1))  # computed before the take-over: not counted
+    assert december.leave_balance == D("2.50")
+    employment_save(actor=None, entrepreneur=person, leave_opening_date=datetime.date(2026, 1, 1),
+                    leave_opening_previous=D("10"), leave_opening_acquired=D("17.5"))
+    employment.refresh_from_db()
+    assert (employment.leave_opening_previous, employment.leave_opening_acquired) == (D("10"), D("17.5"))
+
+    january = _run(ws, person, datetime.date(2026, 1, 1), leave_taken=D(4))
+    # N-1: 10 − 4 taken = 6; N: 17.5 + 2.5 = 20; in all 26.
+    assert (january.leave_previous, january.leave_period_acquired, january.leave_balance) == (
+        D("6.00"), D("20.00"), D("26.00"))
+    rows, _notes = _leave_box(january)
+    assert rows == {"Acquis ce mois": "2,50 j", "Pris ce mois": "4,00 j", "Solde N-1 à prendre": "6,00 j",
+                    "Acquis N": "20,00 j", "Solde total": "26,00 j"}
+
+    for month in _months(datetime.date(2026, 2, 1), 4):  # February – May 2026
+        may = _run(ws, person, month)
+    # 17.5 + 5 × 2.5 = 30, the most a period acquires (L3141-3).
+    assert (may.leave_previous, may.leave_period_acquired, may.leave_balance) == (D("6.00"), D("30.00"), D("36.00"))
+    june = _run(ws, person, datetime.date(2026, 6, 1))
+    # The 30 days join the 6 of N-1 on 1 June.
+    assert (june.leave_previous, june.leave_period_acquired, june.leave_balance) == (D(36), D("2.50"), D("38.50"))
+
+
+@pytest.mark.parametrize(("fields", "field"), [
+    ({"leave_opening_previous": D("5")}, "leave_opening_date"),  # a figure without its date
+    ({"leave_opening_date": datetime.date(2026, 1, 15), "leave_opening_previous": D("5")}, "leave_opening_date"),
+    ({"leave_opening_date": datetime.date(2023, 12, 1), "leave_opening_previous": D("5")},
+     "leave_opening_date"),  # before the contract (1 January 2024)
+    ({"leave_opening_date": datetime.date(2026, 1, 1), "leave_opening_previous": D("-1")},
+     "leave_opening_previous"),
+    ({"leave_opening_date": datetime.date(2026, 1, 1), "leave_opening_previous": D("31")},
+     "leave_opening_previous"),
+    # 1 June 2025 – 31 December 2025: 7 months, 17.5 days at most (L3141-3).
+    ({"leave_opening_date": datetime.date(2026, 1, 1), "leave_opening_acquired": D("18")},
+     "leave_opening_acquired"),
+    # The contract began on 1 October 2025: 3 months, 7.5 days at most.
+    ({"leave_opening_date": datetime.date(2026, 1, 1), "leave_opening_acquired": D("8"),
+      "start_date": datetime.date(2025, 10, 1)}, "leave_opening_acquired"),
+])
+def test_opening_figures_are_checked(ws, fields, field):
+    person = EntrepreneurFactory(workspace=ws, entry_date=datetime.date(2024, 1, 1))
+    PayrollEmploymentFactory(entrepreneur=person)
+    with pytest.raises(ValidationError) as caught:
+        employment_save(actor=None, entrepreneur=person, **fields)
+    assert field in caught.value.message_dict
+
+
+def test_a_building_trade_opening_counts_its_months_from_1_april(ws):
+    PayrollSettings.objects.filter(workspace=ws).update(paid_leave_fund=True)
+    person = EntrepreneurFactory(workspace=ws, entry_date=datetime.date(2024, 1, 1))
+    PayrollEmploymentFactory(entrepreneur=person)
+    # 1 April 2025 – 31 December 2025: 9 months, 22.5 days (17.5 from 1 June would refuse it).
+    saved = employment_save(actor=None, entrepreneur=person, leave_opening_date=datetime.date(2026, 1, 1),
+                            leave_opening_acquired=D("22.5"))
+    assert saved.leave_opening_acquired == D("22.5")
+
+
+def test_staff_give_the_opening_figures_in_the_employment_form(world):
+    with scopes_disabled():
+        person = EntrepreneurFactory(workspace=world.partner_a)
+        PayrollEmploymentFactory(entrepreneur=person)
+    client = login(world.users["partner_a"])
+    url = reverse("payroll_person_edit", args=["cae-a", person.pk])
+    assert "leave_opening_previous" in client.get(url).content.decode()
+    data = {"contract_type": "cesa", "status": "non_cadre", "classification": "Position 2.1, coefficient 275",
+            "start_date": "2024-01-01", "leave_opening_date": "2026-01-01", "leave_opening_previous": "12,5",
+            "leave_opening_acquired": "17,5"}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    with scopes_disabled():
+        employment = Employment.objects.get(entrepreneur=person)
+    assert (employment.leave_opening_date, employment.leave_opening_previous, employment.leave_opening_acquired) == (
+        datetime.date(2026, 1, 1), D("12.5"), D("17.5"))
+    refused = client.post(url, {**data, "leave_opening_acquired": "20"})
+    assert refused.status_code == 200 and refused.context["form"].errors["leave_opening_acquired"]
+    page = client.get(reverse("payroll_person", args=["cae-a", person.pk])).content.decode()
+    assert "12,50" in page and "17,50" in page

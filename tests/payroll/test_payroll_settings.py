@@ -200,3 +200,17 @@ def test_headcount_help_text_names_its_rule_and_what_it_drives(world):
     form = login(world.users["staff"]).get(edit("cae-a")).context["form"]
     help_text = str(form.fields["headcount_override"].help_text)
     assert "FNAL" in help_text and "L130-1" in help_text and "PEEC" in help_text
+
+
+def test_the_mobility_commune_and_the_risk_code_are_checked_in_the_form():
+    """The versement mobilité's commune is an INSEE code (five characters, Corsica 2A/2B), not a
+    postcode; a CARSAT risk code is two digits, a digit or letter, two letters (e.g. 741GA)."""
+    from payroll.forms import PayrollSettingsForm
+
+    base = {"siret": "73282932000074", "naf_code": "7022Z", "urssaf_number": "117000001234", "at_mp_rate": "1,30",
+            "payment_day": "28", "contribution_base": PayrollSettingsForm.base_fields["contribution_base"].choices[0][0],
+            "contribution_waiver_months": "0"}
+    assert PayrollSettingsForm({**base, "mobility_commune": "2A004", "at_mp_risk_code": "741GA"}).is_valid()
+    form = PayrollSettingsForm({**base, "mobility_commune": "6912", "at_mp_risk_code": "74-GA"})
+    assert not form.is_valid()
+    assert set(form.errors) == {"mobility_commune", "at_mp_risk_code"}
