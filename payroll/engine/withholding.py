@@ -9,6 +9,12 @@ Mayotte. A grid applies to the pay paid from its effective date (BOI-IR-PAS-20-2
 grid in force at the date of payment); the grids are revalued by each finance law, so a late
 law moves the date (2025: the 2024 grid until 30 April, the new one from 1 May).
 
+The grid is the one of the employee's tax domicile, read from the postal code of their recorded
+address; when it has none, the establishment's postal code (the workspace's) stands in
+(``territory_for``). Only grid a) is transcribed (BOFiP BOI-BAREME-000037 could not be read at
+the source for b) and c)): for an employee of b) or c) without a rate from the administration
+the run refuses, asking for the rate, rather than apply another territory's grid.
+
 Grids are data, one JSON file per effective date in ``payroll/data/pas/``:
 ``{"effective_from": "2026-05-01", "source": "…", "grids": {"metropole": [["1635", "0"], …,
 [null, "43"]]}}`` — each band is [upper bound (excluded), rate in %], the last has no bound.
@@ -41,6 +47,7 @@ TERRITORIES: tuple[str, ...] = (METROPOLE, ANTILLES_REUNION, GUYANE_MAYOTTE)
 _OVERSEAS = {"971": ANTILLES_REUNION, "972": ANTILLES_REUNION, "974": ANTILLES_REUNION,
              "973": GUYANE_MAYOTTE, "976": GUYANE_MAYOTTE}
 _POSTAL_CODE = re.compile(r"(?<!\d)(97[1-6])\d\d(?!\d)")
+_ANY_POSTAL_CODE = re.compile(r"(?<!\d)\d{5}(?!\d)")
 
 
 class NoGrid(LookupError):
@@ -67,6 +74,21 @@ def territory_of_address(address: str) -> str:
     metropolitan France."""
     found = _POSTAL_CODE.findall(address or "")
     return _OVERSEAS.get(found[-1], METROPOLE) if found else METROPOLE
+
+
+def territory_for(*, domicile: str, establishment_postal_code: str = "") -> str:
+    """The grid of an employee: the territory of their tax domicile (art. 204 H III CGI: the grid
+    follows where the taxpayer is domiciled), read from the postal code of their recorded
+    address; when that address has no postal code, the establishment's (the workspace's postal
+    code: 971, 972, 974 → grid b, 973, 976 → grid c), the best indication the employer has."""
+    if has_postal_code(domicile):
+        return territory_of_address(domicile)
+    return territory_of_address(establishment_postal_code)
+
+
+def has_postal_code(address: str) -> bool:
+    """Whether a free-text address holds a (five-digit) postal code."""
+    return bool(_ANY_POSTAL_CODE.search(address or ""))
 
 
 def _load(path: Path) -> dict[str, Grid]:

@@ -53,7 +53,13 @@ from payroll.engine.leave import (
 from payroll.engine.money import ZERO, cents
 from payroll.engine.payslip import PayslipLine as EngineLine
 from payroll.engine.payslip import YearToDate
-from payroll.engine.withholding import NoGrid, territory_of_address
+from payroll.engine.withholding import (
+    ANTILLES_REUNION,
+    GUYANE_MAYOTTE,
+    NoGrid,
+    has_postal_code,
+    territory_for,
+)
 from payroll.exports.dsn import (
     DsnBuildError,
     DsnEmployee,
@@ -373,6 +379,17 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
     return outcome
 
 
+def _territory_label(territory: str, *, from_domicile: bool) -> str:
+    """The territory of a withholding grid in words (art. 204 H III a, b, c CGI), and where it
+    was read (payroll.engine.withholding.territory_for)."""
+    name = {ANTILLES_REUNION: _("Guadeloupe, La Réunion and Martinique"),
+            GUYANE_MAYOTTE: _("Guyane and Mayotte")}.get(territory, _("metropolitan France"))
+    if from_domicile:
+        return _("%(territory)s (the employee's address)") % {"territory": name}
+    return _("%(territory)s (the establishment's postal code: the employee's address has none)") % {
+        "territory": name}
+
+
 def _refuse_missing_classification(lines: list[SubmissionLine], employments: dict[int, Employment]) -> None:
     """Art. R3243-1 Code du travail: the payslip gives the employee's job and classification. No
     payslip is produced while a salaried person of the month has none recorded: the run is
@@ -406,13 +423,14 @@ def _compute_line(*, line: SubmissionLine, employment: Employment | None, settin
     if hours is not None and hours <= 0:
         hours = None  # no hours given: pay not tied to time (hour-equivalent rule of the engine)
     chosen = choose_rate(imported=tax_rate, from_file=line.pas_rate)
+    territory = territory_for(domicile=person.address, establishment_postal_code=workspace.postal_code)
     exits = [day for day in (line.exit_date, employment.end_date if employment else None) if day is not None]
     try:
         template = PayslipInput(
             period=month, status=status, gross_salary=line.gross_salary or ZERO,
             at_mp_rate=employment.risk_rate.rate if employment and employment.risk_rate else settings.at_mp_rate,
             contractual_hours=hours, bonuses=line.bonuses, reimbursed_expenses=line.reimbursed_expenses,
-            pas_rate=chosen.rate, pas_territory=territory_of_address(person.address), headcount=headcount, mobility_rate=settings.mobility_rate,
+            pas_rate=chosen.rate, pas_territory=territory, headcount=headcount, mobility_rate=settings.mobility_rate,
             fixed_term=bool(employment and employment.fixed_term), **leave_fund_input(settings), schemes=schemes[status, employment.trade_category if employment else ""],
             alsace_moselle=settings.alsace_moselle,
             entry_date=_within(employment.start_date if employment else person.entry_date, month),
@@ -462,9 +480,14 @@ def _compute_line(*, line: SubmissionLine, employment: Employment | None, settin
             result = compute_payslip(template, rates)
     except NoGrid as exc:
         raise PayrollRunError(_(
-            "Row %(row)s (%(matricule)s): no withholding rate from the tax administration, and the "
-            "non-personalised grid of the employee's territory is not in the tables: give the rate.") % {
-            "row": line.row_number, "matricule": person.matricule}) from exc
+            "Row %(row)s (%(matricule)s %(name)s): no withholding rate was received from the tax administration, "
+            "and the non-personalised grid for %(territory)s (art. 204 H III CGI, BOFiP BOI-BAREME-000037) is not "
+            "in the payroll's tables for %(month)s. Give the rate the administration sent (column taux_pas of the "
+            "monthly file, or import its compte rendu), then compute the month again.") % {
+            "row": line.row_number, "matricule": person.matricule,
+            "name": f"{person.first_name} {person.last_name}".strip(),
+            "territory": _territory_label(territory, from_domicile=has_postal_code(person.address)),
+            "month": f"{month:%m/%Y}"}) from exc
 
     scheme = contribution_scheme(
         settings, flat_rate=employment.contribution_rate if employment is not None else None)

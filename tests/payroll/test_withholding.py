@@ -8,6 +8,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.test import override_settings
+from django.utils import translation
 from django_scopes import scope
 
 from payroll.engine import PayslipInput, compute_payslip, rate_set_for
@@ -18,13 +20,15 @@ from payroll.engine.withholding import (
     NoGrid,
     grid_for,
     non_personalised_rate,
+    territory_for,
     territory_of_address,
 )
-from payroll.models import Payslip, TaxRate
+from payroll.models import Payslip, SubmissionLine, TaxRate
 from payroll.services.payslips import payslip_content, payslip_pdf_context
 from payroll.services.runs import PayrollRunError, payroll_run
 from payroll.services.tax_rates import tax_rates_import
 from tests.factories import EntrepreneurFactory, build_payroll_month
+from tests.test_i18n import LOCALE_DIR
 
 D = Decimal
 
@@ -138,6 +142,58 @@ def test_overseas_employee_without_a_rate_stops_the_run_with_a_french_message(ws
                                              "pas_rate": None}])
     with pytest.raises(PayrollRunError, match="grille de taux non personnalisé|non-personalised grid"):
         payroll_run(actor=None, workspace=ws, period=period)
+
+
+@pytest.mark.parametrize(("domicile", "establishment", "territory"), [
+    ("12 rue des Lilas\n97400 Saint-Denis", "69002", ANTILLES_REUNION),  # the domicile decides
+    ("4 place Bellecour 69002 Lyon", "97400", METROPOLE),
+    ("", "97110", ANTILLES_REUNION),  # Guadeloupe
+    ("Quartier Bellevue", "97200", ANTILLES_REUNION),  # Martinique: no postal code in the address
+    ("", "97400", ANTILLES_REUNION),  # La Réunion
+    ("", "97300", GUYANE_MAYOTTE),  # Guyane
+    ("", "97600", GUYANE_MAYOTTE),  # Mayotte
+    ("", "75011", METROPOLE),
+    ("", "", METROPOLE),
+])
+def test_the_grid_follows_the_domicile_else_the_establishment(domicile, establishment, territory):
+    """Art. 204 H III CGI and BOFiP BOI-BAREME-000037: grid a) metropolitan France, b) Guadeloupe,
+    La Réunion, Martinique (971, 974, 972), c) Guyane, Mayotte (973, 976), by the employee's tax
+    domicile; without a postal code in their address, the establishment's postal code."""
+    assert territory_for(domicile=domicile, establishment_postal_code=establishment) == territory
+
+
+def test_an_overseas_establishment_asks_for_the_rate_and_never_applies_the_metropolitan_grid(ws):
+    """BOI-BAREME-000037: grids b) and c) are not transcribed (not read at the source). In a CAE
+    established at La Réunion (97400), an employee without address and without rate stops the run
+    with a French message naming the grid and what to give; with the administration's rate in the
+    monthly file the month is computed at that rate; an employee domiciled in Lyon keeps grid a)
+    (worked example, January 2026: 2 500 € gross gives a net taxable pay between 2 042 and 2 151 €,
+    the 3.5 % band)."""
+    from backoffice.models import Workspace
+
+    Workspace.objects.filter(pk=ws.pk).update(postal_code="97400", city="Saint-Denis")
+    ws.refresh_from_db()
+    islander = EntrepreneurFactory(workspace=ws, matricule="R1", first_name="Léa", last_name="Payet", address="")
+    lyonnais = EntrepreneurFactory(workspace=ws, address="4 place Bellecour\n69002 Lyon")
+    period = build_payroll_month(ws, lines=[
+        {"entrepreneur": islander, "gross_salary": D("2500.00"), "pas_rate": None},
+        {"entrepreneur": lyonnais, "gross_salary": D("2500.00"), "pas_rate": None},
+    ])
+    with override_settings(LOCALE_PATHS=[LOCALE_DIR]), translation.override("fr"), \
+            pytest.raises(PayrollRunError) as refused:
+        payroll_run(actor=None, workspace=ws, period=period)
+    message = str(refused.value)
+    assert "R1 Léa Payet" in message and "BOI-BAREME-000037" in message
+    assert "la Guadeloupe, La Réunion et la Martinique (code postal de l'établissement" in message
+    assert "colonne taux_pas du fichier mensuel" in message
+    assert not Payslip.objects.exists()
+
+    SubmissionLine.objects.filter(entrepreneur=islander).update(pas_rate=D("2.10"))
+    payroll_run(actor=None, workspace=ws, period=period)
+    slips = {p.entrepreneur_id: p for p in Payslip.objects.all()}
+    assert (slips[islander.pk].pas_source, slips[islander.pk].pas_rate) == ("monthly_file", D("2.10"))
+    assert (slips[lyonnais.pk].pas_source, slips[lyonnais.pk].pas_kind) == ("grid", "non_personalised")
+    assert D("2042") <= slips[lyonnais.pk].taxable_net < D("2151") and slips[lyonnais.pk].pas_rate == D("3.50")
 
 
 def test_compte_rendu_import_is_all_or_nothing_with_row_errors(ws, tmp_path):
