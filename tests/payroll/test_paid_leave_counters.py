@@ -69,6 +69,8 @@ def _days(month: datetime.date) -> int:
 
 def _run(ws, person, month: datetime.date, **line) -> Payslip:
     """One month of data for `person` (2 500 € gross unless said), computed."""
+    if not Employment.objects.filter(entrepreneur=person).exists():  # the payslip needs its classification
+        PayrollEmploymentFactory(entrepreneur=person, start_date=person.entry_date)
     period = PayrollPeriodFactory(workspace=ws, period=month, stage="checked")
     SubmissionLineFactory(submission=SubmissionFactory(period=period), entrepreneur=person, **line)
     payroll_run(actor=None, workspace=ws, period=period)
