@@ -170,7 +170,7 @@ def federation_files(workspaces, per_workspace: int, *, offset: int = 0, small_l
                                        statut="cadre" if i % 4 == 0 else "non_cadre",
                                        salaire_brut=f"{rnd.randint(1900, 9000)},{rnd.randint(0, 99):02d}",
                                        frais_rembourses="12,50", chiffre_affaires_ht=f"{rnd.randint(2000, 20000)}",
-                                       taux_pas="3,5"))
+                                       taux_pas="3,5", classification="Position 2.1, coefficient 275"))
         if small_last and w == len(workspaces) - 1 and len(workspaces) > 1:
             rows = rows[:8]  # one small CAE, to compare queries per page with a large one
         files[ws.pk] = submission_xlsx(rows)

@@ -66,6 +66,15 @@ def _csv(people: list[Entrepreneur], month: datetime.date, *, variable: Decimal 
     return ("\r\n".join(rows) + "\r\n").encode("cp1252")
 
 
+# Demo classifications, one per kind of job (the demo's collective agreement is fictitious).
+DEMO_CLASSIFICATIONS = {
+    "cadre": "Cadre, position 2.1, coefficient 115",
+    "non_cadre": "Employé, niveau 2, coefficient 250",
+    "etam": "ETAM, niveau D",
+    "ouvrier": "Ouvrier professionnel, niveau II, coefficient 185",
+}
+
+
 def _import_and_run(*, officer, workspace, month, content: bytes, stdout) -> None:
     period = PayrollPeriod.objects.filter(workspace=workspace, period=month).first()
     if period is None or not MonthlySubmission.objects.filter(period=period, state=SubmissionState.CONFIRMED).exists():
@@ -96,11 +105,15 @@ def seed(stdout) -> None:
             people = [p for p in Entrepreneur.objects.filter(workspace=workspace).order_by("matricule")
                       if p.is_active_on(month_end)]
             for i, person in enumerate(people):
+                cadre = i % 5 == 4
+                # CAE B's non-cadres are building-trade ETAM or ouvriers (DSN: ouvriers declared 07).
+                trade_category = ("ouvrier" if i % 2 else "etam") if leave_fund and not cadre else ""
                 Employment.objects.get_or_create(workspace=workspace, entrepreneur=person, defaults={
-                    "contract_type": "cesa", "status": "cadre" if i % 5 == 4 else "non_cadre",
+                    "contract_type": "cesa", "status": "cadre" if cadre else "non_cadre",
                     "job_title": person.trade or "Entrepreneur-salarié", "start_date": person.entry_date,
-                    # CAE B's non-cadres are building-trade ETAM or ouvriers (DSN: ouvriers declared 07).
-                    "trade_category": ("ouvrier" if i % 2 else "etam") if leave_fund and i % 5 != 4 else ""})
+                    "trade_category": trade_category,
+                    # R3243-1 Code du travail: every payslip shows the classification (the run refuses without).
+                    "classification": DEMO_CLASSIFICATIONS["cadre" if cadre else trade_category or "non_cadre"]})
             # An entry mid-month: the last person starts a 104-hour contract on the 16th of last month.
             newcomer = people[-1] if len(people) > 2 else None
             if newcomer is not None:

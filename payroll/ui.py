@@ -96,6 +96,7 @@ register_audit_fields({
     "source": _("Source"), "via": _("Through"), "file": _("File"), "errors": _("Errors"), "lines": _("Rows"),
     "entrepreneurs_created": _("Entrepreneurs created"), "nirs_recorded": _("Social security numbers recorded"),
     "employments_created": _("Employment data created"), "employments_updated": _("Employment data updated"),
+    "classifications_recorded": _("Classifications recorded"),
     "gross": _("Gross"), "brackets": _("Contribution brackets"), "schemes": _("Health and provident schemes"),
 })
 

@@ -288,7 +288,8 @@ class PayrollDeclarationFactory(factory.django.DjangoModelFactory):
 def build_payroll_month(workspace, *, period=datetime.date(2026, 1, 1), lines=({},), stage="checked"):
     """A workspace's month ready to compute: settings, a period, a confirmed submission and one
     line per dict in `lines` (SubmissionLine fields; `entrepreneur` may be given to reuse a person,
-    `employment` a dict of Employment fields). Run it inside a scope or scopes_disabled()."""
+    `employment` a dict of Employment fields; without it a CESA with a classification starting at
+    the person's entry). Run it inside a scope or scopes_disabled()."""
     PayrollSettingsFactory(workspace=workspace)
     payroll_period = PayrollPeriodFactory(workspace=workspace, period=period, stage=stage)
     submission = SubmissionFactory(period=payroll_period)
@@ -296,7 +297,11 @@ def build_payroll_month(workspace, *, period=datetime.date(2026, 1, 1), lines=({
         values = dict(values)
         employment = values.pop("employment", None)
         line = SubmissionLineFactory(submission=submission, **values)
-        if employment is not None and not hasattr(line.entrepreneur, "employment"):
+        if not hasattr(line.entrepreneur, "employment"):
+            if employment is None:
+                # What confirming a monthly file records for a person: a CESA from their entry, with
+                # the classification the payslip must show (R3243-1 Code du travail).
+                employment = {"start_date": line.entrepreneur.entry_date, "job_title": ""}
             PayrollEmploymentFactory(entrepreneur=line.entrepreneur, **employment)
     return payroll_period
 
@@ -337,7 +342,7 @@ def submission_xlsx(rows, headers=None) -> bytes:
     return out.getvalue()
 
 
-_TEXT_COLUMNS = {"matricule", "nom", "prenom", "nir", "statut"}
+_TEXT_COLUMNS = {"matricule", "nom", "prenom", "nir", "statut", "classification"}
 
 
 def _typed(header, value):

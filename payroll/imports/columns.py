@@ -112,6 +112,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("date_naissance", DATE, gettext_lazy("Birth date (dd/mm/yyyy). Required for a new employee number: "
                                                 "the DSN needs it."),
            required_header=False, aliases=("date_de_naissance", "naissance", "birth_date")),
+    Column("classification", TEXT, gettext_lazy("Classification in the collective agreement, e.g. Position 2.1, "
+                                                "coefficient 275. Required for a new employee number: the payslip "
+                                                "shows it (art. R3243-1 Code du travail). For a known person it "
+                                                "fills a classification not yet recorded."),
+           required_header=False, max_length=120,
+           aliases=("classification_conventionnelle", "position_coefficient")),
 )
 BY_KEY = {c.key: c for c in COLUMNS}
 REQUIRED_HEADERS = tuple(c.key for c in COLUMNS if c.required_header)

@@ -2,7 +2,7 @@
 
 Sheet 1 "Paie" (the only sheet read back): the headers, one row per entrepreneur active in the
 month pre-filled with matricule, nom, prenom, nir (only for a reader allowed to see NIRs) and
-statut (and the contractual hours when recorded), number formats (text for matricule and nir,
+statut (and the contractual hours and classification when recorded), number formats (text for matricule and nir,
 so that leading zeros and 2A/2B survive), and data validation: statut from the list, amounts
 ≥ 0, hours 0–744, taux_pas 0–100, date_entree a date. Sheet 2 explains each column.
 
@@ -38,6 +38,7 @@ class TemplateRow:
     nir: str
     status: str
     hours: Decimal | None
+    classification: str = ""
 
 
 def _text(cell, value: str) -> None:
@@ -75,9 +76,11 @@ def build_template(rows: Iterable[TemplateRow], *, period_label: str) -> bytes:
             _text(ws.cell(row=r, column=position["statut"]), row.status)
         if row.hours is not None:
             ws.cell(row=r, column=position["heures"], value=row.hours)
+        if row.classification:
+            _text(ws.cell(row=r, column=position["classification"]), row.classification)
 
     last = MAX_ROWS + 1
-    for key in ("matricule", "nir", "nom", "prenom", "statut"):
+    for key in ("matricule", "nir", "nom", "prenom", "statut", "classification"):
         letter = get_column_letter(position[key])
         for r in range(count + 2, min(count + 502, last)):
             ws[f"{letter}{r}"].number_format = "@"

@@ -58,6 +58,7 @@ class KnownEntrepreneur:
     exit_date: datetime.date | None
     employment_pk: int | None
     employment_status: str | None
+    employment_classification: str = ""
 
 
 @dataclass
@@ -95,6 +96,7 @@ class ParsedRow:
     birth_date: datetime.date | None = None
     leave_taken: Decimal = ZERO
     sick_days: Decimal = ZERO
+    classification: str = ""  # for an employment created by the file, or one without a classification yet
 
 
 class ErrorLog:
@@ -304,6 +306,7 @@ class _RowChecker:
                 self.error(number, "date_naissance", "missing_required", _(
                     "Required for a new employee number (%(matricule)s): the DSN needs the birth date.") % {
                     "matricule": matricule})
+        classification = self._classification(number, v, matricule, known)
         birth_date = v.get("date_naissance")
         if birth_date is not None and not (datetime.date(1900, 1, 1) <= birth_date <= ctx.period_end):
             self.error(number, "date_naissance", "bad_birth_date", _(
@@ -344,7 +347,31 @@ class _RowChecker:
             target_net=v.get("net_cible"), entry_date=entry_date, known=known, exit_date=exit_date,
             absence_hours=v.get("heures_absence") or ZERO, birth_date=birth_date,
             leave_taken=v.get("conges_pris") or ZERO, sick_days=v.get("jours_maladie") or ZERO,
+            classification=classification,
         )
+
+    def _classification(self, number: int, v: dict, matricule: str, known: KnownEntrepreneur | None) -> str:
+        """The classification to record (art. R3243-1 Code du travail: the payslip gives it): for
+        an employment the file creates (a new person, or a known one without employment data) the
+        column is required when present, as the birth date is; for a known employment without one
+        it fills it; a recorded one is changed on the employment page, not by the file."""
+        given = v.get("classification") or ""
+        if "classification" not in self.header_of or self._had_error(number, "classification") or not matricule:
+            return ""
+        creates = known is None or known.employment_pk is None
+        if creates:
+            if not given:
+                self.error(number, "classification", "missing_required", _(
+                    "Required for a new employee number (%(matricule)s): the payslip shows the classification "
+                    "(art. R3243-1 Code du travail).") % {"matricule": matricule})
+            return given
+        recorded = known.employment_classification
+        if given and recorded and given != recorded:
+            self.error(number, "classification", "classification_mismatch", _(
+                "Employee number %(matricule)s already has the classification “%(recorded)s”: change it on their "
+                "employment page, or leave this cell empty.") % {"matricule": matricule, "recorded": recorded})
+            return ""
+        return given if not recorded else ""
 
     def _had_error(self, number: int, key: str) -> bool:
         """Whether this row's `key` cell already has an error (so no second message on it)."""

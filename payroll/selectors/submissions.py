@@ -76,10 +76,10 @@ def import_context(*, workspace: Workspace, period: datetime.date) -> ImportCont
     nir_owner: dict[str, str] = {}
     rows = (Entrepreneur.objects.filter(workspace=workspace)
             .values_list("pk", "matricule", "nir", "entry_date", "exit_date", "employment__pk",
-                         "employment__status"))
-    for pk, matricule, nir, entry, exit_, employment_pk, status in rows.iterator(chunk_size=5000):
+                         "employment__status", "employment__classification"))
+    for pk, matricule, nir, entry, exit_, employment_pk, status, classification in rows.iterator(chunk_size=5000):
         nir = (nir or "").upper()
-        known[matricule] = KnownEntrepreneur(pk, nir, entry, exit_, employment_pk, status)
+        known[matricule] = KnownEntrepreneur(pk, nir, entry, exit_, employment_pk, status, classification or "")
         if nir:
             nir_owner[nir] = matricule
     try:
@@ -106,5 +106,6 @@ def template_rows(*, workspace: Workspace, period: datetime.date, with_nir: bool
         rows.append(TemplateRow(
             matricule=e.matricule, last_name=e.last_name, first_name=e.first_name,
             nir=e.nir if with_nir else "", status=employment.status if employment else "",
-            hours=employment.contractual_hours if employment else None))
+            hours=employment.contractual_hours if employment else None,
+            classification=employment.classification if employment else ""))
     return rows

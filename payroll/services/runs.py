@@ -298,6 +298,7 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
                  .order_by("row_number"))
     employments = {e.entrepreneur_id: e for e in Employment.objects.filter(workspace=workspace)
                    .select_related("risk_rate")}
+    _refuse_missing_classification(lines, employments)
     schemes = {(status, category): engine_schemes(settings, status, category)
                for status in ("cadre", "non_cadre") for category in ("", "etam", "ouvrier")}
     ytd = year_to_date_revenue(workspace, month)
@@ -370,6 +371,28 @@ def payroll_run(*, actor, workspace: Workspace, period) -> RunOutcome:
         "deleted": outcome.deleted, "inexact_targets": len(outcome.inexact),
         "not_salaried": len(outcome.not_salaried)})
     return outcome
+
+
+def _refuse_missing_classification(lines: list[SubmissionLine], employments: dict[int, Employment]) -> None:
+    """Art. R3243-1 Code du travail: the payslip gives the employee's job and classification. No
+    payslip is produced while a salaried person of the month has none recorded: the run is
+    refused, naming every such person (the month's other payslips wait too, so the month is
+    computed, approved and declared as one)."""
+    missing = []
+    for line in lines:
+        employment = employments.get(line.entrepreneur_id)
+        if employment_allows_payslip(employment) and not (employment and employment.classification.strip()):
+            person = line.entrepreneur
+            missing.append(f"{person.matricule} {person.first_name} {person.last_name}".strip())
+    if missing:
+        raise PayrollRunError(ngettext(
+            "No classification is recorded for %(people)s: the payslip must show it (art. R3243-1 Code du "
+            "travail). Give it on the person's employment page, or in the classification column of the monthly "
+            "file, then compute the month again.",
+            "No classification is recorded for %(count)d people: %(people)s. The payslip must show it (art. "
+            "R3243-1 Code du travail). Give it on each person's employment page, or in the classification column "
+            "of the monthly file, then compute the month again.",
+            len(missing)) % {"count": len(missing), "people": ", ".join(missing)})
 
 
 def _compute_line(*, line: SubmissionLine, employment: Employment | None, settings: PayrollSettings, rates,

@@ -283,7 +283,7 @@ class _LineWriter:
         self.workspace = submission.workspace
         self.pending: list[ParsedRow] = []
         self.stats = {"lines": 0, "entrepreneurs_created": 0, "employments_created": 0, "employments_updated": 0,
-                      "nirs_recorded": 0}
+                      "nirs_recorded": 0, "classifications_recorded": 0}
 
     def add(self, row: ParsedRow) -> None:
         self.pending.append(row)
@@ -329,12 +329,16 @@ class _LineWriter:
 
         employments = []
         status_changes: dict[int, str] = {}
+        classifications: dict[int, str] = {}  # known employments without one, filled from the file
         for r in rows:
             if r.known is None or r.known.employment_pk is None:
                 employments.append({"workspace_id": ws.pk, "entrepreneur_id": ids[r.matricule], "status": r.status,
-                                    "start_date": r.entry_date})
-            elif r.known.employment_status != r.status:
+                                    "start_date": r.entry_date, "classification": r.classification})
+                continue
+            if r.known.employment_status != r.status:
                 status_changes[r.known.employment_pk] = r.status
+            if r.classification and not r.known.employment_classification:
+                classifications[r.known.employment_pk] = r.classification
         if employments:
             bulk_insert(Employment, employments)
             self.stats["employments_created"] += len(employments)
@@ -342,6 +346,14 @@ class _LineWriter:
             Employment.objects.bulk_update(
                 [Employment(pk=pk, status=status) for pk, status in status_changes.items()], ["status"])
             self.stats["employments_updated"] += len(status_changes)
+        if classifications:
+            Employment.objects.bulk_update(
+                [Employment(pk=pk, classification=value) for pk, value in classifications.items()],
+                ["classification"])
+            self._audit("employment.update", Employment.objects.filter(pk__in=list(classifications))
+                        .select_related("entrepreneur"),
+                        lambda e: {"classification": e.classification, "source": source})
+            self.stats["classifications_recorded"] += len(classifications)
 
         # Plain dicts written by COPY on PostgreSQL (backoffice.bulk): no model instance per row.
         submission_id = self.submission.pk

@@ -157,7 +157,8 @@ def test_review_fixes_status_codes_net_paid_headcount_and_second_sending(ws):
     low = Payslip.objects.get(gross=Decimal("2500.00"))
     assert f"S21.G00.50.004,'{low.net_before_tax}'" in text and low.net_paid != low.net_before_tax
     from payroll.models import Employment
-    assert f"S21.G00.11.008,'{Employment.objects.count()}'" in text and Employment.objects.count() == 3
+    # The two paid this month and the three without a payslip.
+    assert f"S21.G00.11.008,'{Employment.objects.count()}'" in text and Employment.objects.count() == 5
     assert "S20.G00.05.002,'01'" in text
     assert "S21.G00.11.022,'" in text  # the establishment's main collective agreement (IDCC)
     assert any("four digits" in p for p in dsn_check(text.replace("S21.G00.11.022,'", "S21.G00.11.022,'X", 1)))
