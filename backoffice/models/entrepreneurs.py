@@ -20,6 +20,38 @@ class Nationality(models.TextChoices):
     OTHER = "other", _("Another country")
 
 
+# ISO 3166 codes of the EU's 27 member states (since 1 February 2020), and of the other EEA
+# states with Switzerland, whose nationals the DSN counts together (S21.G00.30.013).
+EU_COUNTRIES = frozenset("AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split())
+EEA_AND_SWITZERLAND = frozenset({"IS", "LI", "NO", "CH"})
+_NATIONALITY_WORDS = {
+    "francaise": Nationality.FRENCH, "francais": Nationality.FRENCH, "france": Nationality.FRENCH,
+    "ue": Nationality.EU, "eu": Nationality.EU, "union_europeenne": Nationality.EU,
+    "eee": Nationality.EEA, "eea": Nationality.EEA, "suisse": Nationality.EEA,
+    "autre": Nationality.OTHER, "other": Nationality.OTHER, "hors_ue": Nationality.OTHER,
+}
+
+
+def nationality_from_text(text: str) -> str | None:
+    """A Nationality from what a spreadsheet holds: FR, UE, EEE, autre (any case or accents), or
+    a country's two-letter ISO code (DE → another EU country, CH → EEA or Switzerland, MA →
+    another country); None when it cannot be read."""
+    import re
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").strip()
+    word = re.sub(r"[\s\-']+", "_", plain.lower())
+    if word in _NATIONALITY_WORDS:
+        return _NATIONALITY_WORDS[word]
+    if re.fullmatch(r"[A-Za-z]{2}", plain):
+        code = plain.upper()
+        if code == "FR":
+            return Nationality.FRENCH
+        return Nationality.EU if code in EU_COUNTRIES else Nationality.EEA if code in EEA_AND_SWITZERLAND \
+            else Nationality.OTHER
+    return None
+
+
 class Entrepreneur(models.Model):
     workspace = models.ForeignKey("backoffice.Workspace", on_delete=models.PROTECT, related_name="entrepreneurs")
     matricule = models.CharField(_("employee number"), max_length=30)

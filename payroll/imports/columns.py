@@ -33,6 +33,7 @@ from backoffice.spreadsheets import column_letter, is_blank
 
 # Kinds of cell.
 TEXT, NIR, STATUS, MONEY, HOURS, RATE, DATE = "text", "nir", "status", "money", "hours", "rate", "date"
+NATIONALITY = "nationality"
 
 STATUSES = ("cadre", "non_cadre")
 # DB bounds (SubmissionLine: money 12 digits / 2 places, hours 6 / 2) and common sense: a month
@@ -118,6 +119,11 @@ COLUMNS: tuple[Column, ...] = (
                                                 "fills a classification not yet recorded."),
            required_header=False, max_length=120,
            aliases=("classification_conventionnelle", "position_coefficient")),
+    Column("nationalite", NATIONALITY, gettext_lazy("Nationality: FR, UE, EEE (or Suisse), autre, or the country's "
+                                                    "two-letter code (e.g. DE). Required for a new employee number: "
+                                                    "the DSN needs it. For a known person it fills a nationality "
+                                                    "not yet recorded."),
+           required_header=False, aliases=("nationality",)),
 )
 BY_KEY = {c.key: c for c in COLUMNS}
 REQUIRED_HEADERS = tuple(c.key for c in COLUMNS if c.required_header)
@@ -284,6 +290,19 @@ def read_status(raw: object) -> str:
         raise CellError(_("“%(value)s” is not a status: write cadre or non cadre.") % {"value": str(raw)[:40]},
                         "bad_status")
     return value
+
+
+def read_nationality(raw: object) -> str:
+    """backoffice.models.entrepreneurs.Nationality's value, "" for a blank cell."""
+    from backoffice.models.entrepreneurs import nationality_from_text
+
+    if is_blank(raw):
+        return ""
+    value = nationality_from_text(str(raw)) if type(raw) is str else None
+    if value is None:
+        raise CellError(_("“%(value)s” is not a nationality: write FR, UE, EEE, autre or the country's two-letter "
+                          "code.") % {"value": str(raw)[:40]}, "bad_nationality")
+    return str(value)
 
 
 def read_nir(raw: object) -> str:

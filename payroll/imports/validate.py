@@ -59,6 +59,7 @@ class KnownEntrepreneur:
     employment_pk: int | None
     employment_status: str | None
     employment_classification: str = ""
+    nationality: str = ""
 
 
 @dataclass
@@ -97,6 +98,7 @@ class ParsedRow:
     leave_taken: Decimal = ZERO
     sick_days: Decimal = ZERO
     classification: str = ""  # for an employment created by the file, or one without a classification yet
+    nationality: str = ""  # for an entrepreneur created by the file, or one without a nationality yet
 
 
 class ErrorLog:
@@ -184,7 +186,7 @@ def _reader(column: C.Column) -> Callable[[object], object]:
     if column.kind == C.TEXT:
         return partial(C.read_text, max_length=column.max_length)
     return {C.MONEY: C.read_money, C.HOURS: C.read_hours, C.RATE: C.read_rate, C.STATUS: C.read_status,
-            C.NIR: C.read_nir, C.DATE: C.read_date}[column.kind]
+            C.NIR: C.read_nir, C.DATE: C.read_date, C.NATIONALITY: C.read_nationality}[column.kind]
 
 
 class _RowChecker:
@@ -306,6 +308,11 @@ class _RowChecker:
                 self.error(number, "date_naissance", "missing_required", _(
                     "Required for a new employee number (%(matricule)s): the DSN needs the birth date.") % {
                     "matricule": matricule})
+            if "nationalite" in self.header_of and not v.get("nationalite") \
+                    and not self._had_error(number, "nationalite"):
+                self.error(number, "nationalite", "missing_required", _(
+                    "Required for a new employee number (%(matricule)s): the DSN needs the nationality.") % {
+                    "matricule": matricule})
         classification = self._classification(number, v, matricule, known)
         birth_date = v.get("date_naissance")
         if birth_date is not None and not (datetime.date(1900, 1, 1) <= birth_date <= ctx.period_end):
@@ -348,6 +355,7 @@ class _RowChecker:
             absence_hours=v.get("heures_absence") or ZERO, birth_date=birth_date,
             leave_taken=v.get("conges_pris") or ZERO, sick_days=v.get("jours_maladie") or ZERO,
             classification=classification,
+            nationality=(v.get("nationalite") or "") if known is None or not known.nationality else "",
         )
 
     def _classification(self, number: int, v: dict, matricule: str, known: KnownEntrepreneur | None) -> str:

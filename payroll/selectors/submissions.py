@@ -76,10 +76,12 @@ def import_context(*, workspace: Workspace, period: datetime.date) -> ImportCont
     nir_owner: dict[str, str] = {}
     rows = (Entrepreneur.objects.filter(workspace=workspace)
             .values_list("pk", "matricule", "nir", "entry_date", "exit_date", "employment__pk",
-                         "employment__status", "employment__classification"))
-    for pk, matricule, nir, entry, exit_, employment_pk, status, classification in rows.iterator(chunk_size=5000):
+                         "employment__status", "employment__classification", "nationality"))
+    for pk, matricule, nir, entry, exit_, employment_pk, status, classification, nationality in \
+            rows.iterator(chunk_size=5000):
         nir = (nir or "").upper()
-        known[matricule] = KnownEntrepreneur(pk, nir, entry, exit_, employment_pk, status, classification or "")
+        known[matricule] = KnownEntrepreneur(pk, nir, entry, exit_, employment_pk, status, classification or "",
+                                             nationality or "")
         if nir:
             nir_owner[nir] = matricule
     try:

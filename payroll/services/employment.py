@@ -187,6 +187,12 @@ COLUMN_FIELD = {"contrat": "contract_type", "associe": "is_associate", "statut":
                 "heures": "contractual_hours", "emploi": "job_title", "date_debut": "start_date",
                 "date_fin": "end_date", "iban": "iban", "taux_contribution": "contribution_rate"}
 FIELD_COLUMN = {v: k for k, v in COLUMN_FIELD.items()}
+# Optional columns, the paid-leave opening figures: a file without them keeps the recorded values.
+LEAVE_COLUMN_FIELD = {"cp_date_reprise": "leave_opening_date", "cp_n1_restant": "leave_opening_previous",
+                      "cp_n_acquis": "leave_opening_acquired"}
+OPTIONAL_COLUMNS = tuple(LEAVE_COLUMN_FIELD)
+COLUMN_FIELD.update(LEAVE_COLUMN_FIELD)
+FIELD_COLUMN.update({v: k for k, v in LEAVE_COLUMN_FIELD.items()})
 MAX_ROWS = 5000
 
 _TRUE = {"oui", "o", "yes", "y", "vrai", "true", "1", "x"}
@@ -247,6 +253,7 @@ def read_xlsx(upload, *, name: str | None = None) -> Iterable[tuple[int, dict[st
         raise ImportFileError(_("Missing columns: %(columns)s. Expected: %(expected)s.") % {
             "columns": ", ".join(missing), "expected": ", ".join(COLUMNS)})
     index = {c: keys.index(c) for c in COLUMNS}
+    index.update({c: keys.index(c) for c in OPTIONAL_COLUMNS if c in keys})
     if len(dataset) > MAX_ROWS:
         raise ImportFileError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
     for number, row in zip(dataset.row_numbers, dataset, strict=True):
@@ -321,6 +328,14 @@ def _row_fields(values: dict[str, Any], errors: list[RowError], number: int) -> 
             out[COLUMN_FIELD[column]] = read(values[column])
         except ValueError as exc:
             errors.append(RowError(number, column, str(exc)))
+    optional = {"cp_date_reprise": _cell_date, "cp_n1_restant": lambda v: _cell_decimal(v, 2),
+                "cp_n_acquis": lambda v: _cell_decimal(v, 2)}
+    for column, read in optional.items():
+        if column in values:
+            try:
+                out[COLUMN_FIELD[column]] = read(values[column])
+            except ValueError as exc:
+                errors.append(RowError(number, column, str(exc)))
     return out
 
 
@@ -332,7 +347,8 @@ def employment_import(*, actor, workspace: Workspace, rows: Iterable[tuple[int, 
     transaction. With errors nothing is written. An empty `iban` cell keeps the recorded IBAN;
     an empty `date_debut` means the entrepreneur's entry date; every other column replaces the
     recorded value (empty `heures`: pay follows activity; empty `taux_contribution`: the
-    workspace's rule). Audited per entrepreneur, plus one "employment.import" entry."""
+    workspace's rule). The optional columns `cp_date_reprise`, `cp_n1_restant` and `cp_n_acquis`
+    (paid-leave opening figures) replace the recorded ones when the file has them. Audited per entrepreneur, plus one "employment.import" entry."""
     report = ImportReport(dry_run=dry_run)
     people = entrepreneurs_by_matricule(workspace)
     seen: dict[str, int] = {}

@@ -303,7 +303,7 @@ class _LineWriter:
         ws = self.workspace
         source = f"payroll submission {self.submission.period.period:%Y-%m} v{self.submission.version}"
         new = [Entrepreneur(workspace=ws, matricule=r.matricule, last_name=r.last_name, first_name=r.first_name,
-                            nir=r.nir, entry_date=r.entry_date, birth_date=r.birth_date)
+                            nir=r.nir, entry_date=r.entry_date, birth_date=r.birth_date, nationality=r.nationality)
                for r in rows if r.known is None]
         ids: dict[str, int] = {r.matricule: r.known.pk for r in rows if r.known is not None}
         if new:
@@ -316,7 +316,8 @@ class _LineWriter:
             ids.update({e.matricule: e.pk for e in created})
             self._audit("entrepreneur.create", created, lambda e: {
                 "matricule": e.matricule, "last_name": e.last_name, "first_name": e.first_name,
-                "entry_date": str(e.entry_date), "nir": "changed" if e.nir else "", "source": source})
+                "entry_date": str(e.entry_date), "nir": "changed" if e.nir else "", "nationality": e.nationality,
+                "source": source})
             self.stats["entrepreneurs_created"] += len(created)
 
         nir_fill = [Entrepreneur(pk=r.known.pk, nir=r.nir) for r in rows
@@ -326,6 +327,12 @@ class _LineWriter:
             self._audit("entrepreneur.update", Entrepreneur.objects.filter(pk__in=[e.pk for e in nir_fill]),
                         lambda e: {"nir": "changed", "source": source})
             self.stats["nirs_recorded"] += len(nir_fill)
+        nationality_fill = [Entrepreneur(pk=r.known.pk, nationality=r.nationality) for r in rows
+                            if r.known is not None and r.nationality]
+        if nationality_fill:
+            Entrepreneur.objects.bulk_update(nationality_fill, ["nationality"])
+            self._audit("entrepreneur.update", Entrepreneur.objects.filter(pk__in=[e.pk for e in nationality_fill]),
+                        lambda e: {"nationality": e.nationality, "source": source})
 
         employments = []
         status_changes: dict[int, str] = {}

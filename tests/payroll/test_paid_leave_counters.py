@@ -23,16 +23,19 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
+from openpyxl import Workbook
 
 from payroll.engine.leave import leave_counters, leave_month, reference_period_start
 from payroll.models import Employment, PayrollSettings, Payslip
-from payroll.services.employment import employment_save
+from payroll.services.employment import COLUMNS, employment_import, employment_save, read_xlsx
 from payroll.services.payslips import employer_identity, payslip_content, payslip_pdf_context
 from payroll.services.runs import payroll_run
 from tests.conftest import login
@@ -67,12 +70,17 @@ def _days(month: datetime.date) -> int:
     return calendar.monthrange(month.year, month.month)[1]
 
 
+def _person(ws):
+    """A salaried entrepreneur since 1 January 2024 (CESA with the classification a payslip needs)."""
+    person = EntrepreneurFactory(workspace=ws, entry_date=datetime.date(2024, 1, 1))
+    PayrollEmploymentFactory(entrepreneur=person, start_date=person.entry_date)
+    return person
+
+
 def _run(ws, person, month: datetime.date, **line) -> Payslip:
     """One month of data for `person` (2 500 € gross unless said), computed."""
     period = PayrollPeriodFactory(workspace=ws, period=month, stage="checked")
     SubmissionLineFactory(submission=SubmissionFactory(period=period), entrepreneur=person, **line)
-    if not Employment.objects.filter(entrepreneur=person).exists():  # the run needs a classification (R3243-1)
-        PayrollEmploymentFactory(entrepreneur=person, start_date=person.entry_date, job_title="")
     payroll_run(actor=None, workspace=ws, period=period)
     return Payslip.objects.get(entrepreneur=person, period=month)
 
@@ -126,7 +134,7 @@ def test_days_taken_come_off_n_minus_1_first_then_off_n():
 # --- the monthly runs ---------------------------------------------------------------------
 
 def test_fourteen_months_crossing_1_june_carry_the_balance_over(ws):
-    person = EntrepreneurFactory(workspace=ws, entry_date=datetime.date(2024, 1, 1))
+    person = _person(ws)
     slips = {}
     for month in _months(datetime.date(2026, 1, 1), 14):  # January 2026 – February 2027
         taken = D(5) if month == datetime.date(2026, 7, 1) else D(0)
@@ -154,7 +162,7 @@ def test_fourteen_months_crossing_1_june_carry_the_balance_over(ws):
 def test_l3141_5_1_a_sick_leave_over_a_whole_reference_period_acquires_exactly_24_days(ws):
     """L3141-5-1 Code du travail: 2 days a month of non-work-related sick leave, 24 at most a
     reference period (yitcko-avocats.com, tableau récapitulatif, loi 2024-364)."""
-    person = EntrepreneurFactory(workspace=ws, entry_date=datetime.date(2024, 1, 1))
+    person = _person(ws)
     slips = [_run(ws, person, month, gross_salary=D("0.00"), sick_days=D(_days(month)))
              for month in _months(datetime.date(2026, 6, 1), 12)]  # June 2026 – May 2027, all sick
     assert all(slip.leave_acquired == D("2.00") for slip in slips)
@@ -169,7 +177,7 @@ def test_l3141_5_1_a_sick_leave_over_a_whole_reference_period_acquires_exactly_2
 def test_l3141_5_1_a_year_of_8_months_of_work_and_4_of_sick_leave_acquires_28_days(ws):
     """The example of the yitcko-avocats.com table (loi 2024-364): 2.5 × 8 + 2 × 4 = 28; the 24-day
     cap binds only the sick-leave days."""
-    person = EntrepreneurFactory(workspace=ws, entry_date=datetime.date(2024, 1, 1))
+    person = _person(ws)
     sick_months = _months(datetime.date(2026, 10, 1), 4)  # October 2026 – January 2027
     slips = [_run(ws, person, month, sick_days=D(_days(month)) if month in sick_months else D(0))
              for month in _months(datetime.date(2026, 6, 1), 12)]
@@ -183,7 +191,7 @@ def test_a_building_trade_workspace_starts_its_period_on_1_april(ws):
     PayrollSettings.objects.filter(workspace=ws).update(
         paid_leave_fund=True, leave_fund_name="CIBTP du Grand Ouest", leave_fund_dsn_code="01",
         leave_fund_rate=D("19.80"), bad_weather_rate=D("0.68"))
-    person = EntrepreneurFactory(workspace=ws, entry_date=datetime.date(2024, 1, 1))
+    person = _person(ws)
     slips = [_run(ws, person, month) for month in _months(datetime.date(2026, 1, 1), 4)]  # January – April
     march, april = slips[2], slips[3]
     # January – March 2026: 7.5 days of the period of 1 April 2025.
@@ -193,7 +201,7 @@ def test_a_building_trade_workspace_starts_its_period_on_1_april(ws):
 
 
 def test_leave_taken_beyond_n_minus_1_comes_off_n(ws):
-    person = EntrepreneurFactory(workspace=ws, entry_date=datetime.date(2024, 1, 1))
+    person = _person(ws)
     _run(ws, person, datetime.date(2026, 5, 1))  # 2.5 days in the period of 1 June 2025
     june = _run(ws, person, datetime.date(2026, 6, 1), leave_taken=D(5))
     # N-1 = 3 (2.5 rounded up, L3141-7), all taken; the 2 other days come off June's 2.5 (L3141-12).
@@ -206,7 +214,7 @@ def test_leave_taken_beyond_n_minus_1_comes_off_n(ws):
 def test_an_exit_after_1_june_pays_n_minus_1_and_n_each_on_its_own_reference_pay(ws):
     """L3141-28: the days not taken are paid at the exit; L3141-24: the larger of the maintien and
     the dixième, the N-1 days against the previous period's pay, the N days against the current one's."""
-    person = EntrepreneurFactory(workspace=ws, entry_date=datetime.date(2024, 1, 1))
+    person = _person(ws)
     for month in _months(datetime.date(2026, 1, 1), 6):  # January – June 2026
         _run(ws, person, month)
     leaving = _run(ws, person, datetime.date(2026, 7, 1), exit_date=datetime.date(2026, 7, 15))
@@ -221,8 +229,8 @@ def test_an_exit_after_1_june_pays_n_minus_1_and_n_each_on_its_own_reference_pay
 # --- opening figures (a payroll taken over during the year) -------------------------------
 
 def test_an_opening_balance_is_the_starting_point_of_the_counters(ws):
-    person = EntrepreneurFactory(workspace=ws, entry_date=datetime.date(2024, 1, 1))
-    employment = PayrollEmploymentFactory(entrepreneur=person)
+    person = _person(ws)
+    employment = person.employment
     december = _run(ws, person, datetime.date(2025, 12, 1))  # computed before the take-over: not counted
     assert december.leave_balance == D("2.50")
     employment_save(actor=None, entrepreneur=person, leave_opening_date=datetime.date(2026, 1, 1),
@@ -264,8 +272,7 @@ def test_an_opening_balance_is_the_starting_point_of_the_counters(ws):
       "start_date": datetime.date(2025, 10, 1)}, "leave_opening_acquired"),
 ])
 def test_opening_figures_are_checked(ws, fields, field):
-    person = EntrepreneurFactory(workspace=ws, entry_date=datetime.date(2024, 1, 1))
-    PayrollEmploymentFactory(entrepreneur=person)
+    person = _person(ws)
     with pytest.raises(ValidationError) as caught:
         employment_save(actor=None, entrepreneur=person, **fields)
     assert field in caught.value.message_dict
@@ -273,8 +280,7 @@ def test_opening_figures_are_checked(ws, fields, field):
 
 def test_a_building_trade_opening_counts_its_months_from_1_april(ws):
     PayrollSettings.objects.filter(workspace=ws).update(paid_leave_fund=True)
-    person = EntrepreneurFactory(workspace=ws, entry_date=datetime.date(2024, 1, 1))
-    PayrollEmploymentFactory(entrepreneur=person)
+    person = _person(ws)
     # 1 April 2025 – 31 December 2025: 9 months, 22.5 days (17.5 from 1 June would refuse it).
     saved = employment_save(actor=None, entrepreneur=person, leave_opening_date=datetime.date(2026, 1, 1),
                             leave_opening_acquired=D("22.5"))
@@ -301,3 +307,33 @@ def test_staff_give_the_opening_figures_in_the_employment_form(world):
     assert refused.status_code == 200 and refused.context["form"].errors["leave_opening_acquired"]
     page = client.get(reverse("payroll_person", args=["cae-a", person.pk])).content.decode()
     assert "12,50" in page and "17,50" in page
+
+
+def _import_file(header, rows) -> SimpleUploadedFile:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile("employment.xlsx", buffer.getvalue())
+
+
+def test_the_employment_import_carries_the_opening_figures_in_optional_columns(ws):
+    person = EntrepreneurFactory(workspace=ws, matricule="CP-1", entry_date=datetime.date(2024, 1, 1))
+    base = ["CP-1", "CESA", "non", "non-cadre", "", "Graphiste", datetime.date(2024, 1, 1), "", "", ""]
+    header = [*COLUMNS, "cp_date_reprise", "cp_n1_restant", "cp_n_acquis"]
+    report = employment_import(actor=None, workspace=ws, rows=read_xlsx(_import_file(
+        header, [[*base, "01/01/2026", "12,5", 17.5]])))
+    assert report.written, report.errors
+    employment = Employment.objects.get(entrepreneur=person)
+    assert (employment.leave_opening_date, employment.leave_opening_previous, employment.leave_opening_acquired) == (
+        datetime.date(2026, 1, 1), D("12.5"), D("17.5"))
+    # A file without the columns keeps them.
+    report = employment_import(actor=None, workspace=ws, rows=read_xlsx(_import_file(COLUMNS, [base])))
+    assert report.written and Employment.objects.get(entrepreneur=person).leave_opening_acquired == D("17.5")
+    # N above what 7 months acquire (17.5): refused, by row and column, nothing written.
+    report = employment_import(actor=None, workspace=ws, rows=read_xlsx(_import_file(
+        header, [[*base, "01/01/2026", "0", "20"]])))
+    assert not report.written and [(e.row, e.column) for e in report.errors] == [(2, "cp_n_acquis")]
