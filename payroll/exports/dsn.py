@@ -624,8 +624,12 @@ def dsn_build(*, employer: DsnEmployer, employees: list[DsnEmployee], period: da
     return "\r\n".join(w.lines) + "\r\n"
 
 
+def _whole_euros(amount: Decimal) -> Decimal:
+    return Decimal(amount).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+
 def _euros(amount: Decimal) -> str:
-    return dsn_amount(Decimal(amount).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return dsn_amount(_whole_euros(amount))
 
 
 def _write_bordereau(w: _Writer, *, employer: DsnEmployer, period: datetime.date, end: datetime.date,
@@ -634,33 +638,33 @@ def _write_bordereau(w: _Writer, *, employer: DsnEmployer, period: datetime.date
     its base rounded to the euro (the URSSAF applies its rate), a reduction its amount; what is
     due is the sum of each line's amount rounded to the euro, the reduction taken off."""
     rows: list[tuple[str, str, str, str, str, str]] = []  # ctp, qualifier, rate, base, amount, commune
-    due = 0
+    due = Decimal(0)
     for (ctp, qualifier, rate), (base, amount) in sorted(ctp_lines.items()):
         if ctp == RG_CTP:
-            due -= int(_euros(-amount)[:-3])
+            due -= _whole_euros(-amount)
             rows.append((ctp, qualifier, "", "", _euros(-amount), ""))
         elif ctp == RG_REGULARISATION_CTP:
-            due += int(_euros(amount)[:-3])
+            due += _whole_euros(amount)
             rows.append((ctp, qualifier, "", _euros(amount), "", ""))
         elif base or amount:
-            due += int(_euros(amount)[:-3])
+            due += _whole_euros(amount)
             rows.append((ctp, qualifier, rate, _euros(base), "", ""))
     if mobility[1]:
-        due += int(_euros(mobility[1])[:-3])
+        due += _whole_euros(mobility[1])
         rows.append((MOBILITY_CTP, URSSAF_TOTAL, dsn_amount(employer.mobility_rate), _euros(mobility[0]), "",
                      employer.mobility_commune))
     rows.sort(key=lambda row: row[0])
     w.add("S21.G00.20.001", employer.urssaf_siret)
     w.add("S21.G00.20.003", employer.debit_bic)
     w.add("S21.G00.20.004", employer.debit_iban)
-    w.add("S21.G00.20.005", dsn_amount(Decimal(due)))
+    w.add("S21.G00.20.005", dsn_amount(due))
     w.add("S21.G00.20.006", dsn_date(period))
     w.add("S21.G00.20.007", dsn_date(end))
     w.add("S21.G00.20.010", "05")
     w.add("S21.G00.22.001", employer.urssaf_siret)
     w.add("S21.G00.22.003", dsn_date(period))
     w.add("S21.G00.22.004", dsn_date(end))
-    w.add("S21.G00.22.005", dsn_amount(Decimal(due)))
+    w.add("S21.G00.22.005", dsn_amount(due))
     for ctp, qualifier, rate, base, amount, commune in rows:
         w.add("S21.G00.23.001", ctp)
         w.add("S21.G00.23.002", qualifier)
