@@ -19,7 +19,14 @@ from django.utils import timezone
 from django_scopes import scope
 
 from backoffice.models import Entrepreneur, User, Workspace
-from payroll.models import ContributionBracket, Employment, MonthlySubmission, PayrollPeriod, PayrollSettings
+from payroll.models import (
+    ContributionBracket,
+    Employment,
+    MonthlySubmission,
+    PayrollPeriod,
+    PayrollSettings,
+    Scheme,
+)
 from payroll.models.submissions import SubmissionState
 from payroll.services.runs import payroll_run
 from payroll.services.submissions import submission_import
@@ -98,6 +105,14 @@ def seed(stdout) -> None:
                 "dsn_contact_name": "Service paie (démo)", "dsn_contact_email": "paie@example.org",
                 "dsn_contact_phone": "0472000000", "urssaf_siret": DEMO_URSSAF_SIRET,
                 "debit_iban": "FR7630006000011234567890189", "debit_bic": "AGRIFRPPXXX", **_leave_fund(leave_fund)})
+            # The cadres' compulsory provident (1.50 % of tranche A, ANI 17/11/2017) as a contract
+            # the DSN declares (S21.G00.15/.70); PRO BTP's in the building-trade CAE.
+            Scheme.objects.update_or_create(
+                workspace=workspace, settings=settings, kind="provident", applies_to="cadre",
+                defaults={"label": "PRO BTP cadres (démo)" if leave_fund else "Prévoyance cadres (démo)",
+                          "base": "tranche_a", "employer_rate": Decimal("1.50"),
+                          "organisation_code": "P0942" if leave_fund else "P0001",
+                          "contract_reference": f"DEMO-PREV-{slug.upper()}"})
             for threshold, rate in brackets:
                 ContributionBracket.objects.update_or_create(workspace=workspace, settings=settings, threshold=threshold,
                                                              defaults={"rate": rate})

@@ -15,7 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from payroll.models.employment import ContractType, ExitReason, PayStatus
-from payroll.models.settings import INSEE_COMMUNE, RISK_CODE, ContributionBase, RiskRate, SchemeKind
+from payroll.models.settings import (
+    INSEE_COMMUNE,
+    RISK_CODE,
+    SCHEME_BASE_CHOICES,
+    ContributionBase,
+    RiskRate,
+    SchemeKind,
+)
 from payroll.selectors.rates import rate_table_list
 from payroll.services.simulation import MODES
 from payroll.ui import param_label
@@ -233,12 +240,6 @@ class BracketForm(forms.Form):
     rate = FrenchDecimalField(label=_("Rate (%)"), max_digits=6, decimal_places=3)
 
 
-SCHEME_BASE_CHOICES = [
-    ("total", _("Whole gross pay")),
-    ("tranche_a", _("Tranche A (up to the ceiling)")),
-    ("tranche_2", _("Tranche 2 (from 1 to 8 ceilings)")),
-    ("pmss", _("Full monthly ceiling (PMSS)")),
-]
 
 
 class SchemeForm(forms.Form):
@@ -254,6 +255,13 @@ class SchemeForm(forms.Form):
                                         required=False)
     employer_fixed = FrenchDecimalField(label=_("Employer fixed amount (€)"), max_digits=10, decimal_places=2,
                                         required=False)
+    organisation_code = forms.CharField(label=_("Insurer's DSN code"), max_length=9, required=False,
+                                        help_text=_("e.g. P0942, given by the insurer; the DSN needs it."))
+    contract_reference = forms.CharField(label=_("Contract reference"), max_length=30, required=False)
+    option_code = forms.CharField(label=_("Option code"), max_length=30, required=False,
+                                  help_text=_("Only if the insurer asks for one."))
+    population_code = forms.CharField(label=_("Population code"), max_length=30, required=False,
+                                      help_text=_("Only if the insurer asks for one."))
 
 
 BracketFormSet = forms.formset_factory(BracketForm, extra=2, can_delete=True, max_num=20, validate_max=True)

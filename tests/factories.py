@@ -151,6 +151,7 @@ class PayrollSettingsFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "payroll.PayrollSettings"
         django_get_or_create = ("workspace",)
+        skip_postgeneration_save = True
 
     workspace = factory.SubFactory(WorkspaceFactory)
     siret = factory.LazyAttribute(lambda o: o.workspace.siret or make_siret(o.workspace.siren))
@@ -168,6 +169,18 @@ class PayrollSettingsFactory(factory.django.DjangoModelFactory):
     urssaf_siret = make_siret(make_siren(79432733), 17)
     debit_iban = "FR7630006000011234567890189"
     debit_bic = "AGRIFRPPXXX"
+
+    @factory.post_generation
+    def cadres_provident(obj, create, extracted, **kwargs):
+        """The cadres' compulsory provident (1.50 % of tranche A, ANI 17/11/2017) as the CAE's
+        contract with an insurer, declared in the DSN (S21.G00.15/.70); pass
+        cadres_provident=False for settings without any scheme."""
+        from payroll.models import Scheme
+
+        if create and extracted is not False and not obj.schemes.exists():
+            Scheme.objects.create(workspace=obj.workspace, settings=obj, kind="provident", label="Prévoyance cadres",
+                                  applies_to="cadre", base="tranche_a", employer_rate=Decimal("1.50"),
+                                  organisation_code="P0942", contract_reference="PREV-CADRES-2026")
 
 
 class PayrollBracketFactory(factory.django.DjangoModelFactory):

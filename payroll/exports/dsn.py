@@ -56,7 +56,14 @@ Blocks written (in this order):
   d'apprentissage, 129 CPF-CDD, 071 forfait social, 040 chômage, 048 AGS, 072 CSG (deductible
   and not: one code), 079 CRDS, 131 AGIRC-ARRCO (T1 and CEG T1 under 02 with their employer part
   in 142; T2, CEG T2 and CET under 03 with theirs in 146; control SIG-18), 132 APEC, 018 and 106
-  réduction générale. Not declared individually: versement mobilité (paid by its CTP only),
+  réduction générale. Health and provident contributions: each contract once after the
+  establishment (S21.G00.15: .001 contract reference, .002 the insurer's DSN code, .005 its
+  technical id), each covered person's affiliation after the contract (S21.G00.70: .004 option,
+  .005 population when the insurer gives them, .012 the affiliation's id, .013 the contract's),
+  and their month's contribution under a base 31 naming the affiliation (S21.G00.78.005) as code
+  059 (employee + employer, without the URSSAF's identifier); the table's compulsory cadres'
+  provident goes to the cadres' provident scheme. A scheme line without a contract blocks the
+  declaration. Not declared individually: versement mobilité (paid by its CTP only),
   PEEC (not collected through the DSN), the solde de la taxe d'apprentissage (yearly), the
   Alsace-Moselle local health contribution (its codes are not in our sources: a month with it
   is refused).
@@ -109,7 +116,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
@@ -131,8 +138,8 @@ NORM_VERSIONS: dict[int, str] = {
 FULL_TIME_HOURS = Decimal("151.67")
 
 BLOCK_ORDER = (
-    "S10.G00.00", "S10.G00.01", "S10.G00.02", "S20.G00.05", "S21.G00.06", "S21.G00.11", "S21.G00.20", "S21.G00.22",
-    "S21.G00.23", "S21.G00.30", "S21.G00.40", "S21.G00.71", "S21.G00.50", "S21.G00.51", "S21.G00.53", "S21.G00.58",
+    "S10.G00.00", "S10.G00.01", "S10.G00.02", "S20.G00.05", "S21.G00.06", "S21.G00.11", "S21.G00.15", "S21.G00.20",
+    "S21.G00.22", "S21.G00.23", "S21.G00.30", "S21.G00.40", "S21.G00.70", "S21.G00.71", "S21.G00.50", "S21.G00.51", "S21.G00.53", "S21.G00.58",
     "S21.G00.78", "S21.G00.79", "S21.G00.81", "S21.G00.86", "S90.G00.90",
 )
 # Which block may follow which (the individual group S21.G00.30 … repeats).
@@ -143,13 +150,15 @@ NEXT_BLOCKS: dict[str | None, set[str]] = {
     "S10.G00.02": {"S20.G00.05"},
     "S20.G00.05": {"S21.G00.06"},
     "S21.G00.06": {"S21.G00.11"},
-    "S21.G00.11": {"S21.G00.20", "S21.G00.22", "S21.G00.30", "S90.G00.90"},
+    "S21.G00.11": {"S21.G00.15", "S21.G00.20", "S21.G00.22", "S21.G00.30", "S90.G00.90"},
+    "S21.G00.15": {"S21.G00.15", "S21.G00.20", "S21.G00.22", "S21.G00.30", "S90.G00.90"},
     "S21.G00.20": {"S21.G00.22"},
     "S21.G00.22": {"S21.G00.23"},
     "S21.G00.23": {"S21.G00.23", "S21.G00.30", "S90.G00.90"},
     "S21.G00.30": {"S21.G00.40"},
-    "S21.G00.40": {"S21.G00.62", "S21.G00.71"},
-    "S21.G00.62": {"S21.G00.71"},
+    "S21.G00.40": {"S21.G00.62", "S21.G00.70", "S21.G00.71"},
+    "S21.G00.62": {"S21.G00.70", "S21.G00.71"},
+    "S21.G00.70": {"S21.G00.70", "S21.G00.71"},
     "S21.G00.71": {"S21.G00.50"},
     "S21.G00.50": {"S21.G00.51"},
     "S21.G00.51": {"S21.G00.51", "S21.G00.53", "S21.G00.58", "S21.G00.78", "S21.G00.86"},
@@ -169,6 +178,8 @@ MANDATORY: dict[str, set[str]] = {
     "S21.G00.20": {"001", "003", "004", "005", "006", "007", "010"},
     "S21.G00.22": {"001", "003", "004", "005"},
     "S21.G00.23": {"001", "002"},
+    "S21.G00.15": {"001", "002", "005"},
+    "S21.G00.70": {"012", "013"},
     "S21.G00.53": {"001", "002", "003"},
     "S21.G00.58": {"003", "004"},
     "S21.G00.62": {"001", "002"},
@@ -274,6 +285,12 @@ MOBILITY_CTP = "900"
 # a month that has one is refused rather than filed short.
 UNDECLARABLE = {"maladie_alsace_moselle"}
 BASE_ORDER = ("02", "03", "04", "05", "07")
+# Health and provident contracts: each person's contributions to a contract sit under their own
+# base 31 ("éléments de cotisation prévoyance, santé, retraite supplémentaire", tied to the
+# person's affiliation by S21.G00.78.005) as one code 059 (employee + employer), never with the
+# URSSAF's identifier; the contract is declared once (S21.G00.15) and each person's affiliation
+# to it (S21.G00.70).
+PROVIDENT_BASE, PROVIDENT_CODE = "31", "059"
 # The individual bases (S21.G00.78.001) written: capped gross, uncapped gross, CSG base, the
 # forfait social's base (employer provident contributions), unemployment-insurance base.
 
@@ -301,11 +318,11 @@ CODE_LISTS: dict[str, set[str]] = {
     "S21.G00.30.013": {"01", "02", "03", "04"},  # codification UE: France, EU, EEA or Switzerland, other
     "S21.G00.40.020": {"200"},
     "S21.G00.51.011": {"001", "002", "003", "010"},
-    "S21.G00.78.001": set(BASE_ORDER),
+    "S21.G00.78.001": {*BASE_ORDER, PROVIDENT_BASE},
     "S21.G00.81.001": ({rule.code for rule in DECLARED.values()} | {rule.employer_code for rule in DECLARED.values()
                                                                    if rule.employer_code}
                        | {rule.complement[1] for rule in DECLARED.values() if rule.complement}
-                       | {RG_URSSAF_CODE, RG_RETIREMENT_CODE}),
+                       | {RG_URSSAF_CODE, RG_RETIREMENT_CODE, PROVIDENT_CODE}),
     "S21.G00.20.010": {"05"},  # SEPA direct debit
     "S21.G00.23.001": ({rule.ctp[0] for rule in DECLARED.values() if rule.ctp}
                        | {rule.complement[2][0] for rule in DECLARED.values() if rule.complement}
@@ -415,6 +432,8 @@ class DsnEmployee:
     nationality: str = ""  # backoffice.models.entrepreneurs.Nationality: S21.G00.30.013
     at_mp_risk_code: str = ""  # S21.G00.40.040, the risk code of the employee's job (e.g. 741GA)
     at_mp_rate: Decimal | None = None  # S21.G00.40.043 and the rate of their CTP 100 line
+    affiliations: list[Affiliation] = field(default_factory=list)  # S21.G00.70, bases 31
+    unaffiliated: list[str] = field(default_factory=list)  # health/provident lines without a declared contract
 
     def rg_split(self) -> tuple[Decimal, Decimal]:
         """(URSSAF part 018, AGIRC-ARRCO part 106) of the réduction générale, adding up to it."""
@@ -461,6 +480,17 @@ class DsnEmployee:
                 if code in UNDECLARABLE and (employee or employer)]
 
 
+@dataclass(frozen=True)
+class Affiliation:
+    """A person's affiliation to a health or provident contract, and what they pay it this month."""
+
+    adhesion: str  # the contract's technical id (S21.G00.15.005 = S21.G00.70.013)
+    base: Decimal
+    amount: Decimal  # employee + employer
+    option: str = ""
+    population: str = ""
+
+
 @dataclass
 class Contribution:
     """One individual contribution as written (S21.G00.81), with the CTP it is paid under."""
@@ -493,6 +523,8 @@ class DsnEmployer:
     leave_fund_code: str = ""  # its DSN code (S21.G00.40.022)
     mobility_rate: Decimal = Decimal(0)  # versement mobilité (CTP 900, S21.G00.23.003)
     mobility_commune: str = ""  # INSEE code of the commune it is due in (S21.G00.23.006)
+    # Health and provident contracts (S21.G00.15): (technical id, insurer's code, contract reference).
+    contracts: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 class _Writer:
@@ -531,6 +563,11 @@ def dsn_build(*, employer: DsnEmployer, employees: list[DsnEmployee], period: da
         if not person.at_mp_risk_code:
             problems.append(_("%(matricule)s %(name)s: no AT/MP risk code; give the workspace's default risk code in "
                               "the payroll settings or the job's rate in the employment.") % who)
+        for label in person.unaffiliated:
+            problems.append(_("%(matricule)s %(name)s: “%(scheme)s” has no contract the DSN can declare: record the "
+                              "scheme in the payroll settings with its insurer's DSN code and contract reference (the "
+                              "cadres' compulsory provident goes to the cadres' provident scheme).")
+                            % {**who, "scheme": label})
         if person.birth_date is None:
             problems.append(_("%(matricule)s %(name)s: the birth date is missing; give it in the entrepreneur's record "
                               "or in the monthly file (column date_naissance).") % who)
@@ -592,6 +629,10 @@ def dsn_build(*, employer: DsnEmployer, employees: list[DsnEmployee], period: da
     w.add("S21.G00.11.005", employer.city)
     w.add("S21.G00.11.008", str(employer.headcount))
     w.add("S21.G00.11.022", employer.idcc or "9999")
+    for adhesion, organisation, reference in employer.contracts:
+        w.add("S21.G00.15.001", reference)
+        w.add("S21.G00.15.002", organisation)
+        w.add("S21.G00.15.005", adhesion)
     people = _Writer()
     # (CTP, qualifier, rate) → [base, amount]; the rate is the AT/MP one on CTP 100's total base
     # (one line per rate), empty otherwise.
@@ -713,6 +754,11 @@ def _write_person(w: _Writer, person: DsnEmployee, *, employer: DsnEmployer, per
     if person.exit_date is not None:
         w.add("S21.G00.62.001", dsn_date(person.exit_date))
         w.add("S21.G00.62.002", person.exit_reason)
+    for affiliation in person.affiliations:
+        w.add("S21.G00.70.004", affiliation.option)
+        w.add("S21.G00.70.005", affiliation.population)
+        w.add("S21.G00.70.012", affiliation.adhesion)  # one affiliation per contract: its id is the contract's
+        w.add("S21.G00.70.013", affiliation.adhesion)
     w.add("S21.G00.71.002", "RUAA")
     w.add("S21.G00.50.001", dsn_date(payment_day))
     w.add("S21.G00.50.002", dsn_amount(person.taxable_net))
@@ -753,6 +799,14 @@ def _write_person(w: _Writer, person: DsnEmployee, *, employer: DsnEmployer, per
                 w.add("S21.G00.81.001", item.code)
                 w.add("S21.G00.81.003", dsn_amount(item.base))
                 w.add("S21.G00.81.004", dsn_amount(item.amount))
+    for affiliation in person.affiliations:
+        w.add("S21.G00.78.001", PROVIDENT_BASE)
+        w.add("S21.G00.78.002", dsn_date(period))
+        w.add("S21.G00.78.003", dsn_date(end))
+        w.add("S21.G00.78.004", dsn_amount(affiliation.base))
+        w.add("S21.G00.78.005", affiliation.adhesion)
+        w.add("S21.G00.81.001", PROVIDENT_CODE)
+        w.add("S21.G00.81.004", dsn_amount(affiliation.amount))
     unit, value = seniority(person.contract_start, end)
     w.add("S21.G00.86.001", "07")
     w.add("S21.G00.86.002", unit)
@@ -815,6 +869,8 @@ def dsn_check(text: str) -> list[str]:
     declared_month = ""
     ctp_lines: list[dict[str, str]] = []
     leave_fund_codes: set[str] = set()  # S21.G00.40.022: the employer's one fund, on every contract
+    adhesions: set[str] = set()  # S21.G00.15.005, the contracts declared
+    affiliated: set[str] = set()  # S21.G00.70.012 of the current person
 
     def close(block: str | None, fields: set[str], at: int) -> None:
         if block is not None:
@@ -885,10 +941,22 @@ def dsn_check(text: str) -> list[str]:
             if starts_new:
                 ctp_lines.append({})
             ctp_lines[-1][field_no] = value
+        if rubric == "S21.G00.15.005":
+            adhesions.add(value)
+        if rubric == "S21.G00.70.012":
+            affiliated.add(value)
+        if rubric == "S21.G00.70.013" and value not in adhesions:
+            problems.append(f"line {number}: S21.G00.70.013 {value!r} is not a contract of the establishment "
+                            "(S21.G00.15.005)")
+        if rubric == "S21.G00.78.005" and value not in affiliated:
+            problems.append(f"line {number}: S21.G00.78.005 {value!r} is not one of the person's affiliations "
+                            "(S21.G00.70.012)")
         if block == "S21.G00.78" and starts_new:
-            base_groups.append({"type": "", "smic": False, "codes": []})
+            base_groups.append({"type": "", "smic": False, "codes": [], "affiliation": False})
         if base_groups and block == "S21.G00.78" and field_no == "001":
             base_groups[-1]["type"] = value
+        if base_groups and rubric == "S21.G00.78.005":
+            base_groups[-1]["affiliation"] = True
         if base_groups and rubric == "S21.G00.79.001" and value == "01":
             base_groups[-1]["smic"] = True
         if base_groups and rubric == "S21.G00.81.001":
@@ -897,11 +965,16 @@ def dsn_check(text: str) -> list[str]:
             base_groups[-1]["codes"][-1][1] = value
         if block == "S21.G00.30" and starts_new:
             base_groups.append({"type": "", "smic": False, "codes": []})  # a new person closes the bases
+            affiliated = set()
     close(previous_block, current, len(raw_lines) + 1)
 
     rg_given, rg_back = Decimal(0), Decimal(0)  # the codes 018: reductions (negative) and give-backs
     for group in base_groups:
         codes = [code for code, _amount in group["codes"]]
+        if group["type"] == PROVIDENT_BASE and not group.get("affiliation"):
+            problems.append("a base 31 (health, provident) names the person's affiliation (S21.G00.78.005)")
+        if PROVIDENT_CODE in codes and group["type"] != PROVIDENT_BASE:
+            problems.append("code 059 (health, provident) sits under a base 31")
         if {RG_URSSAF_CODE, RG_RETIREMENT_CODE} & set(codes):
             if group["type"] != "03":
                 problems.append("codes 018/106 (réduction générale) must sit under the uncapped base (type 03)")

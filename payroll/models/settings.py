@@ -125,6 +125,14 @@ class SchemeKind(models.TextChoices):
     PROVIDENT = "provident", _("Provident (prévoyance)")
 
 
+SCHEME_BASE_CHOICES = [
+    ("total", _("Whole gross pay")),
+    ("tranche_a", _("Tranche A (up to the ceiling)")),
+    ("tranche_2", _("Tranche 2 (from 1 to 8 ceilings)")),
+    ("pmss", _("Full monthly ceiling (PMSS)")),
+]
+
+
 class Scheme(models.Model):
     """A complementary health or provident scheme of the workspace (engine: payroll.engine.payslip.Scheme)."""
 
@@ -135,13 +143,21 @@ class Scheme(models.Model):
     applies_to = models.CharField(_("applies to"), max_length=20, default="all",
                                   choices=[("all", _("everyone")), ("cadre", _("cadres")), ("non_cadre", _("non-cadres")),
                                            ("etam", _("building-trade ETAM")), ("ouvrier", _("building-trade ouvriers"))])
-    base = models.CharField(_("base"), max_length=20, default="total",
+    base = models.CharField(_("base"), max_length=20, default="total", choices=SCHEME_BASE_CHOICES,
                             # xgettext:no-python-format  (a literal %, not a placeholder)
                             help_text=_("total, tranche_a, tranche_2 or pmss (a % of the full PMSS)."))
     employee_rate = models.DecimalField(_("employee rate (%)"), max_digits=7, decimal_places=4, default=Decimal("0"))
     employer_rate = models.DecimalField(_("employer rate (%)"), max_digits=7, decimal_places=4, default=Decimal("0"))
     employee_fixed = models.DecimalField(_("employee fixed amount"), max_digits=10, decimal_places=2, default=Decimal("0"))
     employer_fixed = models.DecimalField(_("employer fixed amount"), max_digits=10, decimal_places=2, default=Decimal("0"))
+    # The contract as the DSN declares it (S21.G00.15 and each person's S21.G00.70), given by
+    # the insurer: its organisation code and the contract's reference; option and population
+    # codes when the insurer asks for them.
+    organisation_code = models.CharField(_("insurer's DSN code"), max_length=9, blank=True, validators=[
+        RegexValidator(r"^[A-Z0-9]{4,9}$", _("The insurer's code in the DSN, e.g. P0942: letters and digits."))])
+    contract_reference = models.CharField(_("contract reference"), max_length=30, blank=True)
+    option_code = models.CharField(_("option code"), max_length=30, blank=True)
+    population_code = models.CharField(_("population code"), max_length=30, blank=True)
 
     objects = ScopedManager(workspace="workspace")
 

@@ -61,6 +61,7 @@ from payroll.engine.withholding import (
     territory_for,
 )
 from payroll.exports.dsn import (
+    Affiliation,
     DsnBuildError,
     DsnEmployee,
     DsnEmployer,
@@ -595,9 +596,54 @@ class DeclarationInvalid(Exception):
         self.problems = problems
 
 
+# Payslip lines paid to a health or provident insurer: the workspace's schemes (by kind) and the
+# rate table's compulsory cadres' provident (ANI 17/11/2017), which goes to the cadres' provident contract.
+SCHEME_LINE_CODES = {"health": "health", "provident": "provident", "prevoyance_cadres": "provident"}
+
+
+def _contracts(schemes) -> dict[tuple[str, str], str]:
+    """(insurer's code, contract reference) → the contract's technical id in the declaration."""
+    keys = sorted({(s.organisation_code, s.contract_reference) for s in schemes
+                   if s.organisation_code and s.contract_reference})
+    return {key: str(number) for number, key in enumerate(keys, start=1)}
+
+
+def _affiliations(lines, schemes, contracts, *, status: str, trade_category: str
+                  ) -> tuple[list[Affiliation], list[str]]:
+    """A person's health and provident contributions by contract (S21.G00.70, bases 31), and the
+    labels of the lines no declared contract carries. A scheme's line is found by its kind and
+    label among the schemes that apply to the person; the table's cadres' provident goes to the
+    provident scheme of the cadres (or of everyone) that names a contract."""
+    applies = {"all", status} | ({trade_category} if trade_category and status == "non_cadre" else set())
+    found: dict[str, dict] = {}
+    missing: list[str] = []
+    for line in lines:
+        kind = SCHEME_LINE_CODES.get(line.code)
+        if kind is None or not (line.employee_amount or line.employer_amount):
+            continue
+        candidates = [s for s in schemes if s.kind == kind and s.applies_to in applies
+                      and (line.code == "prevoyance_cadres" or s.label == line.label)]
+        if line.code == "prevoyance_cadres":
+            candidates = [s for s in candidates if s.applies_to in ("cadre", "all") and s.organisation_code]
+        scheme = next(iter(candidates), None)
+        adhesion = contracts.get((scheme.organisation_code, scheme.contract_reference)) if scheme else None
+        if adhesion is None:
+            missing.append(line.label)
+            continue
+        item = found.setdefault(adhesion, {"base": ZERO, "amount": ZERO, "option": scheme.option_code,
+                                           "population": scheme.population_code})
+        item["base"] = max(item["base"], line.base or ZERO)
+        item["amount"] += line.employee_amount + line.employer_amount
+    return [Affiliation(adhesion=key, **value) for key, value in sorted(found.items())], missing
+
+
 def _dsn_employee(payslip: Payslip, employment: Employment | None, rg_retirement_share: Decimal,
-                  exit_date: datetime.date | None = None, default_risk_code: str = "") -> DsnEmployee:
+                  exit_date: datetime.date | None = None, default_risk_code: str = "", schemes=(),
+                  contracts=None) -> DsnEmployee:
     lines = list(payslip.lines.all())
+    affiliations, unaffiliated = _affiliations(
+        lines, schemes, contracts or {}, status=payslip.status,
+        trade_category=employment.trade_category if employment else "")
 
     def base_of(code: str) -> Decimal:
         return next((line.base for line in lines if line.code == code and line.base is not None), ZERO)
@@ -624,7 +670,8 @@ def _dsn_employee(payslip: Payslip, employment: Employment | None, rg_retirement
         trade_category=employment.trade_category if employment else "", nationality=person.nationality,
         at_mp_risk_code=(employment.risk_rate.risk_code if employment and employment.risk_rate_id
                          else default_risk_code),
-        at_mp_rate=next((line.employer_rate for line in lines if line.code == "at_mp"), None))
+        at_mp_rate=next((line.employer_rate for line in lines if line.code == "at_mp"), None),
+        affiliations=affiliations, unaffiliated=unaffiliated)
 
 
 # AGIRC-ARRCO employer rates the réduction générale is imputed on: 4.72 % (tranche 1) + 1.29 %
@@ -683,6 +730,8 @@ def payroll_declaration_generate(*, actor, payroll_period: PayrollPeriod) -> Dec
         raise PayrollRunError(_("No payslip this month: nothing to declare."))
     employments = {e.entrepreneur_id: e for e in Employment.objects.filter(workspace=workspace)}
     headcount = workspace_headcount(workspace, payroll_period.period.year, settings).retained
+    schemes = list(settings.schemes.all())
+    contracts = _contracts(schemes)
     employer = DsnEmployer(
         siren=workspace.siren, siret=settings.siret, name=workspace.name, address=workspace.address,
         postal_code=workspace.postal_code, city=workspace.city, naf=settings.naf_code, idcc=settings.idcc,
@@ -692,6 +741,7 @@ def payroll_declaration_generate(*, actor, payroll_period: PayrollPeriod) -> Dec
         debit_bic=settings.debit_bic,
         mobility_rate=settings.mobility_rate, mobility_commune=settings.mobility_commune,
         leave_fund=settings.paid_leave_fund,
+        contracts=[(number, *key) for key, number in contracts.items()],
         leave_fund_code=settings.leave_fund_dsn_code if settings.paid_leave_fund else "")
     try:
         _table, rates = rate_set_for(payroll_period.period)
@@ -703,7 +753,8 @@ def payroll_declaration_generate(*, actor, payroll_period: PayrollPeriod) -> Dec
         exits = _exits_in_month(workspace, payroll_period, employments)
         text = dsn_build(employer=employer, employees=[_dsn_employee(p, employments.get(p.entrepreneur_id), share,
                                                                      exits.get(p.entrepreneur_id),
-                                                                     settings.at_mp_risk_code)
+                                                                     settings.at_mp_risk_code, schemes,
+                                                                     contracts)
                                                       for p in payslips],
                          period=payroll_period.period, created_on=timezone.localdate(),
                          payment_day=payment_date(payroll_period.period, settings), order_number=order_number)

@@ -19,6 +19,7 @@ provident schemes and the contribution brackets together (all or nothing), check
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -42,7 +43,8 @@ SETTINGS_FIELDS = ["siret", "naf_code", "urssaf_number", "collective_agreement",
                    "contribution_base", "contribution_waiver_months", "dsn_contact_name", "dsn_contact_email",
                    "dsn_contact_phone", "urssaf_siret", "debit_iban", "debit_bic"]
 SCHEME_FIELDS = ["kind", "label", "applies_to", "base", "employee_rate", "employer_rate", "employee_fixed",
-                 "employer_fixed"]
+                 "employer_fixed", "organisation_code", "contract_reference", "option_code", "population_code"]
+SCHEME_DSN_FIELDS = ("organisation_code", "contract_reference", "option_code", "population_code")
 # Bases a scheme may use (payroll.engine.payslip.Scheme): slices of the gross, or the full PMSS.
 SCHEME_BASES = ("total", "tranche_a", "tranche_2", "pmss")
 # "etam" / "ouvrier": building-trade non-cadres of that category (Employment.trade_category), e.g.
@@ -92,6 +94,10 @@ def _check_scheme(number: int, scheme: dict[str, Any]) -> list[str]:
         problems.append(_("Scheme %(n)s: rates and amounts cannot be negative.") % n)
     if scheme["employee_rate"] > HUNDRED or scheme["employer_rate"] > HUNDRED:
         problems.append(_("Scheme %(n)s: a rate is at most 100 %%.") % n)
+    if scheme["organisation_code"] and not re.fullmatch(r"[A-Z0-9]{4,9}", scheme["organisation_code"]):
+        problems.append(_("Scheme %(n)s: the insurer's DSN code is letters and digits, e.g. P0942.") % n)
+    if bool(scheme["organisation_code"]) != bool(scheme["contract_reference"]):
+        problems.append(_("Scheme %(n)s: give both the insurer's DSN code and the contract reference, or neither.") % n)
     return problems
 
 
@@ -135,6 +141,9 @@ def _describe_risk_rates(rows) -> list[str]:
 def _scheme_defaults(scheme: dict[str, Any]) -> dict[str, Any]:
     out = {"applies_to": "all", "base": "total", **scheme}
     out["label"] = (out.get("label") or "").strip()
+    for name in SCHEME_DSN_FIELDS:
+        out[name] = (out.get(name) or "").strip()
+    out["organisation_code"] = out["organisation_code"].upper()
     for name in ("employee_rate", "employer_rate", "employee_fixed", "employer_fixed"):
         if out.get(name) is None:
             out[name] = ZERO
@@ -154,7 +163,9 @@ def _describe_brackets(brackets) -> list[str]:
 def _describe_schemes(schemes) -> list[str]:
     return sorted(f"{s['kind']} {s['label']} ({s['applies_to']}, {s['base']}): "
                   f"{_n(s['employee_rate'])} % + {_n(s['employee_fixed'])} € / "
-                  f"{_n(s['employer_rate'])} % + {_n(s['employer_fixed'])} €" for s in schemes)
+                  f"{_n(s['employer_rate'])} % + {_n(s['employer_fixed'])} €"
+                  + (f" [{s['organisation_code']} {s['contract_reference']}]" if s.get("organisation_code") else "")
+                  for s in schemes)
 
 
 @transaction.atomic

@@ -184,6 +184,7 @@ def test_each_category_gets_its_pro_btp_scheme(ws):
          "employment": {"status": "cadre", "trade_category": "etam"}},  # a cadre stays a cadre
     ])
     settings = PayrollSettings.objects.get(workspace=ws)
+    settings.schemes.all().delete()  # this test's schemes only
     for applies_to, rate in (("cadre", D("1.50")), ("etam", D("1.00")), ("ouvrier", D("2.00"))):
         Scheme.objects.create(workspace=ws, settings=settings, kind="provident", label=f"PRO BTP {applies_to}",
                               applies_to=applies_to, base="tranche_a", employer_rate=rate)

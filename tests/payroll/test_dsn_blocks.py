@@ -234,3 +234,42 @@ def test_settings_without_contact_or_payment_block_the_declaration(ws):
     with pytest.raises(DeclarationInvalid) as caught:
         payroll_declaration_generate(actor=None, payroll_period=period)
     assert "S10.G00.02" in str(caught.value) and "S21.G00.20" in str(caught.value)
+
+
+def test_health_and_provident_contracts_and_affiliations(month):
+    """Each health or provident contract once for the establishment (S21.G00.15: reference, insurer's
+    code, technical id), each covered person's affiliation (S21.G00.70, before S21.G00.71) and their
+    contribution under a base 31 tied to it (S21.G00.78.005) as code 059, employee + employer.
+    The test month's cadre has the cadres' compulsory provident (1.50 % of tranche A, ANI
+    17/11/2017) with the factory's contract."""
+    _period, text, grid_person = month
+    names = [line.split(",")[0] for line in text.split("\r\n") if line]
+    assert "S21.G00.15.001,'PREV-CADRES-2026'\r\nS21.G00.15.002,'P0942'\r\nS21.G00.15.005,'1'" in text
+    assert names.index("S21.G00.11.022") < names.index("S21.G00.15.001") < names.index("S21.G00.20.001")
+    people = text.split("S21.G00.30.001,")[1:]
+    grid_text = next(chunk for chunk in people if "'GRILLE" in chunk)
+    cadre_text = next(chunk for chunk in people if chunk is not grid_text)
+    assert "S21.G00.70" not in grid_text and "S21.G00.78.001,'31'" not in grid_text
+    assert "S21.G00.70.012,'1'\r\nS21.G00.70.013,'1'\r\nS21.G00.71.002,'RUAA'" in cadre_text
+    provident = Payslip.objects.exclude(entrepreneur=grid_person).get().lines.get(code="provident")
+    assert provident.employer_amount == (provident.base * D("0.015")).quantize(D("0.01"))
+    base_31 = cadre_text.split("S21.G00.78.001,'31'")[1].split("S21.G00.86")[0]
+    assert f"S21.G00.78.004,'{provident.base}'\r\nS21.G00.78.005,'1'\r\nS21.G00.81.001,'059'\r\n" \
+           f"S21.G00.81.004,'{provident.employee_amount + provident.employer_amount}'" in base_31
+    # The checker ties the affiliation to a declared contract, and the base to the affiliation.
+    assert any("S21.G00.15.005" in p for p in dsn_check(text.replace("S21.G00.70.013,'1'", "S21.G00.70.013,'2'")))
+    assert any("S21.G00.70.012" in p for p in dsn_check(text.replace("S21.G00.78.005,'1'", "S21.G00.78.005,'9'")))
+
+
+def test_a_scheme_without_its_contract_blocks_the_declaration(ws):
+    """A health scheme recorded without the insurer's DSN code and contract reference: the month
+    cannot be declared, and the refusal names the person and the scheme."""
+    from payroll.models import Scheme
+
+    period = build_payroll_month(ws, lines=[{"gross_salary": D("2500.00")}])
+    Scheme.objects.create(workspace=ws, settings=ws.payroll_settings, kind="health", label="Mutuelle Santé Plus",
+                          employee_fixed=D("30"), employer_fixed=D("30"))
+    payroll_run(actor=None, workspace=ws, period=period)
+    with pytest.raises(DeclarationInvalid) as caught:
+        payroll_declaration_generate(actor=None, payroll_period=period)
+    assert "Mutuelle Santé Plus" in str(caught.value)
