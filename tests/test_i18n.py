@@ -13,6 +13,7 @@ asserts the English msgids; here `french_catalogue` switches it on.
 
 from __future__ import annotations
 
+import ast
 import datetime
 import gettext as pygettext
 import os
@@ -430,3 +431,49 @@ def test_error_pages_are_french(db, french_catalogue, settings, client):
     response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 404
     assert "Page introuvable" in response.content.decode()
+
+
+class _ImportTimeGettext(ast.NodeVisitor):
+    """Calls of the eager gettext functions outside function bodies (run when the module is imported)."""
+
+    EAGER = {"_", "gettext", "ngettext", "pgettext", "npgettext"}
+
+    def __init__(self, lazy_names: set[str]):
+        self.eager = self.EAGER - lazy_names
+        self.lines: list[int] = []
+
+    def visit_FunctionDef(self, node):  # a function body runs later, in the request's language
+        for default in [*node.args.defaults, *node.args.kw_defaults, *node.decorator_list]:
+            if default is not None:
+                self.visit(default)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Lambda(self, node):
+        pass
+
+    def visit_Call(self, node):
+        if isinstance(node.func, ast.Name) and node.func.id in self.eager:
+            self.lines.append(node.lineno)
+        self.generic_visit(node)
+
+
+def test_no_module_translates_at_import_time():
+    """A string translated when its module is imported (a class or module constant built with the
+    eager gettext) stays in the language of whoever imported it first: an English page then shows
+    French labels, or the reverse. Such constants use gettext_lazy; the eager gettext belongs in
+    functions. (It showed as a service request titled "Service request: Comptabilité".)"""
+    found = []
+    root = Path(__file__).resolve().parent.parent
+    for app in ("backoffice", "payroll", "invoicing", "training", "alumni"):
+        for path in (root / app).rglob("*.py"):
+            source = path.read_text(encoding="utf-8")
+            if "migrations" in path.parts or not re.search(r"import .*\b(n|p|np)?gettext\b", source):
+                continue
+            tree = ast.parse(source)
+            lazy_names = {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                          for alias in node.names if alias.name.endswith("_lazy")}
+            visitor = _ImportTimeGettext(lazy_names)
+            visitor.visit(tree)
+            found += [f"{path.relative_to(root)}:{line}" for line in sorted(set(visitor.lines))]
+    assert not found, "gettext at import time: " + ", ".join(found)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_scopes import scope
 
 from alumni.models import AlumniCompany, CompanyLegalForm, CompanyStatus, DeclarationFrequency, Founder
@@ -145,9 +146,11 @@ def follow_up_task_add(*, actor, company: AlumniCompany, title: str, due_date: d
 
 
 class RequestKind:
+    # Lazy: a class attribute is built once, at import, in whatever language is active then.
     CHOICES = [
-        ("accounting", _("Accounting")), ("payroll", _("Payroll")), ("legal", _("Legal or governance question")),
-        ("training", _("Training")), ("it", _("IT")), ("other", _("Something else")),
+        ("accounting", gettext_lazy("Accounting")), ("payroll", gettext_lazy("Payroll")),
+        ("legal", gettext_lazy("Legal or governance question")), ("training", gettext_lazy("Training")),
+        ("it", gettext_lazy("IT")), ("other", gettext_lazy("Something else")),
     ]
 
 
