@@ -86,8 +86,9 @@ def published_profile(actor: Actor, pk: int) -> DirectoryProfile:
     return profile
 
 
-def own_profiles(workspace: Workspace) -> list[DirectoryProfile]:
-    return list(DirectoryProfile.objects.filter(workspace=workspace).select_related("entrepreneur"))
+def own_profiles(workspace: Workspace):
+    """The workspace's profiles, by name (a queryset: the page shows them 50 at a time)."""
+    return DirectoryProfile.objects.filter(workspace=workspace).order_by("display_name", "pk")
 
 
 def get_own_profile(actor: Actor, pk: int) -> DirectoryProfile:

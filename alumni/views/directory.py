@@ -4,6 +4,7 @@ or withdraw, search, manage the workspace's profiles, send a contact request."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,6 +32,9 @@ from backoffice.forms.records import add_service_errors
 from backoffice.models import Entrepreneur, Workspace, WorkspaceKind
 from backoffice.roles import Perm
 from backoffice.tenancy import staff_wide
+from backoffice.views.dossiers import query_without
+
+OWN_PROFILES_PER_PAGE = 50
 
 
 def _caes():
@@ -44,14 +48,15 @@ def directory(request: HttpRequest, workspace: str) -> HttpResponse:
     actor.require(Perm.DIRECTORY_USE)
     joined = has_joined(actor.workspace)
     if not joined:
-        return render(request, "alumni/directory_join.html", {"profiles": own_profiles(actor.workspace)})
+        return render(request, "alumni/directory_join.html")
     form = DirectorySearchForm(request.GET or None, caes=_caes())
     results = None
     if form.is_valid() and any(form.cleaned_data.values()):
         results = published_profiles(actor, **form.cleaned_data)
         directory_search_count(workspace=actor.workspace)
-    return render(request, "alumni/directory.html", {"form": form, "results": results,
-                                                     "profiles": own_profiles(actor.workspace)})
+    profiles = Paginator(own_profiles(actor.workspace), OWN_PROFILES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "alumni/directory.html", {"form": form, "results": results, "profiles": profiles,
+                                                     "query": query_without(request.GET, "page")})
 
 
 @require_POST

@@ -142,3 +142,25 @@ def test_stored_search_vector_follows_every_change(world):
     with scopes_disabled():
         DirectoryProfile.objects.filter(pk=p.pk).update(skills="Toitures", display_name=F("display_name"))
     assert [r["display_name"] for r in search(user, "scop-c", q="toiture").context["results"]] == ["Atelier Dupont"]
+
+
+def test_a_large_cae_sees_its_own_profiles_fifty_at_a_time(world, django_assert_max_num_queries):
+    """A CAE of 400 entrepreneurs may list 400 profiles: the page shows them 50 at a time, by name,
+    with a constant number of queries."""
+    join(world.partner_a)
+    with scopes_disabled():
+        people = [EntrepreneurFactory(workspace=world.partner_a, nir=make_nir(500 + n)) for n in range(120)]
+        DirectoryProfile.objects.bulk_create(
+            DirectoryProfile(workspace=world.partner_a, entrepreneur=person, display_name=f"Profil {n:03d}",
+                             trade="Menuiserie", contact_email=f"p{n}@cae-a.test") for n, person in enumerate(people))
+    client = login(world.users["partner_a"])
+    url = reverse("alumni_directory", args=["cae-a"])
+    client.get(url)  # warm the session and the menus
+    with django_assert_max_num_queries(20):
+        first = client.get(url)
+    page = first.context["profiles"]
+    assert [p.display_name for p in page][:2] == ["Profil 000", "Profil 001"] and len(page) == 50
+    assert page.paginator.num_pages == 3 and 'rel="next"' in first.content.decode()
+    last = client.get(url, {"page": 3, "trade": "Menuiserie"})
+    assert [p.display_name for p in last.context["profiles"]][-1] == "Profil 119"
+    assert "trade=Menuiserie&amp;page=2" in last.content.decode()  # the search survives paging
