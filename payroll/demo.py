@@ -53,6 +53,8 @@ def _leave_fund(member: bool) -> dict:
 
 # A made-up SIRET with a valid key (demo only): the URSSAF the demo CAEs pay.
 DEMO_URSSAF_SIRET = "79432733800172"
+# and the AGIRC-ARRCO institution they pay (made up too).
+DEMO_AGIRC_ARRCO_SIRET = "77570080000219"
 
 
 def _csv(people: list[Entrepreneur], month: datetime.date, *, variable: Decimal | None = None,
@@ -104,6 +106,7 @@ def seed(stdout) -> None:
                 "pension_funds": "AGIRC-ARRCO (démo)", "payment_day": 28,
                 "dsn_contact_name": "Service paie (démo)", "dsn_contact_email": "paie@example.org",
                 "dsn_contact_phone": "0472000000", "urssaf_siret": DEMO_URSSAF_SIRET,
+                "agirc_arrco_siret": DEMO_AGIRC_ARRCO_SIRET,
                 "debit_iban": "FR7630006000011234567890189", "debit_bic": "AGRIFRPPXXX", **_leave_fund(leave_fund)})
             # The cadres' compulsory provident (1.50 % of tranche A, ANI 17/11/2017) as a contract
             # the DSN declares (S21.G00.15/.70); PRO BTP's in the building-trade CAE.

@@ -217,7 +217,11 @@ class PayrollSettingsForm(forms.Form):
     dsn_contact_phone = forms.CharField(label=_("DSN contact: phone"), max_length=20, required=False)
     urssaf_siret = forms.CharField(label=_("URSSAF SIRET"), max_length=20, required=False,
                                    help_text=_("The SIRET of the URSSAF the contributions are paid to."))
-    debit_iban = forms.CharField(label=_("IBAN debited by the URSSAF"), max_length=42, required=False)
+    agirc_arrco_siret = forms.CharField(
+        label=_("AGIRC-ARRCO institution's SIRET"), max_length=20, required=False,
+        help_text=_("The complementary-pension institution the DSN pays (S21.G00.20)."))
+    debit_iban = forms.CharField(label=_("IBAN debited by the URSSAF"), max_length=42, required=False,
+                                 help_text=_("Also debited for the withholding tax and AGIRC-ARRCO."))
     debit_bic = forms.CharField(label=_("BIC of that account"), max_length=11, required=False)
     contribution_base = forms.ChoiceField(label=_("CAE contribution on"), choices=ContributionBase.choices)
     contribution_waiver_months = forms.IntegerField(
@@ -230,7 +234,7 @@ class PayrollSettingsForm(forms.Form):
             if data.get(name) is None:
                 data[name] = Decimal("0")
         for name in ("mobility_commune", "at_mp_risk_code", "leave_fund_name", "leave_fund_number", "leave_fund_dsn_code", "collective_agreement", "idcc", "pension_funds", "dsn_contact_name", "dsn_contact_email",
-                     "dsn_contact_phone", "urssaf_siret", "debit_iban", "debit_bic"):
+                     "dsn_contact_phone", "urssaf_siret", "agirc_arrco_siret", "debit_iban", "debit_bic"):
             data[name] = data.get(name) or ""
         return data
 

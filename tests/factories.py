@@ -167,6 +167,7 @@ class PayrollSettingsFactory(factory.django.DjangoModelFactory):
     dsn_contact_email = "paie@example.org"
     dsn_contact_phone = "0472000000"
     urssaf_siret = make_siret(make_siren(79432733), 17)
+    agirc_arrco_siret = make_siret(make_siren(77570080), 21)
     debit_iban = "FR7630006000011234567890189"
     debit_bic = "AGRIFRPPXXX"
 

@@ -69,11 +69,13 @@ Blocks written (in this order):
   is refused).
 - S10.G00.02 Contact of the sender (after S10.G00.01, control CST-02): .002 name, .004 e-mail,
   .005 phone (ten digits).
-- S21.G00.20 Versement organisme de protection sociale, S21.G00.22 Bordereau de cotisation due
-  and its S21.G00.23 Cotisations agrégées, for the URSSAF only, between the establishment and the
-  first individual: .20 .001 the URSSAF's SIRET, .003 BIC, .004 IBAN, .005 amount paid,
-  .006/.007 period, .010 payment mode (05 SEPA direct debit, the URSSAF's only one);
-  .22 .001 SIRET, .003/.004 period, .005 amount due (equal to .20.005); .23 one line per CTP
+- S21.G00.20 Versement organisme de protection sociale, one per body paid, between the
+  establishment (and its contracts) and the first individual: the DGFiP (.001 DGFIP, the month's
+  withholding tax to the euro), the AGIRC-ARRCO institution (.001 its SIRET, codes 131 and 132
+  less 106, to the cent) and the URSSAF (.001 its SIRET, what its bordereau says is due); .003
+  BIC, .004 IBAN (the employer's account), .005 amount, .006/.007 period, .010 payment mode (05
+  SEPA direct debit). Then S21.G00.22 Bordereau de cotisation due and its S21.G00.23 Cotisations
+  agrégées, for the URSSAF only: .22 .001 SIRET, .003/.004 period, .005 amount due (equal to .20.005); .23 one line per CTP
   (code type de personnel): .001 CTP, .002 base qualifier (920 total, 921 capped), .003 rate
   (AT/MP and versement mobilité), .004 base, .005 amount (reductions only), .006 the commune's
   INSEE code (versement mobilité). The lines are the sum of the individual contributions by
@@ -152,7 +154,7 @@ NEXT_BLOCKS: dict[str | None, set[str]] = {
     "S21.G00.06": {"S21.G00.11"},
     "S21.G00.11": {"S21.G00.15", "S21.G00.20", "S21.G00.22", "S21.G00.30", "S90.G00.90"},
     "S21.G00.15": {"S21.G00.15", "S21.G00.20", "S21.G00.22", "S21.G00.30", "S90.G00.90"},
-    "S21.G00.20": {"S21.G00.22"},
+    "S21.G00.20": {"S21.G00.20", "S21.G00.22"},
     "S21.G00.22": {"S21.G00.23"},
     "S21.G00.23": {"S21.G00.23", "S21.G00.30", "S90.G00.90"},
     "S21.G00.30": {"S21.G00.40"},
@@ -208,7 +210,8 @@ DATE_RUBRICS = {
     "S21.G00.78.003",
 }
 # Bordereau amounts are whole euros (URSSAF DSN guide), written with two decimals.
-EURO_RUBRICS = {"S21.G00.20.005", "S21.G00.22.005", "S21.G00.23.004", "S21.G00.23.005"}
+# (The URSSAF's payment equals its bordereau, so it is whole euros too; AGIRC-ARRCO's is to the cent.)
+EURO_RUBRICS = {"S21.G00.22.005", "S21.G00.23.004", "S21.G00.23.005"}
 URSSAF_TOTAL, URSSAF_CAPPED = "920", "921"  # S21.G00.23.002: base qualifier of a CTP line
 
 
@@ -269,7 +272,11 @@ DECLARED: dict[str, Declared] = {
 }
 RG_URSSAF_CODE, RG_RETIREMENT_CODE = "018", "106"
 AGIRC_EMPLOYER_CODES = {"142": "T1", "146": "T2"}
-RG_CTP, RG_REGULARISATION_CTP = "668", "669"  # the reduction of the month; a month that gives some back
+RG_CTP, RG_REGULARISATION_CTP = "668", "669"
+# What the AGIRC-ARRCO institution is paid: its contributions (131, APEC 132) less the
+# réduction générale's part imputed on them (106, negative); 142/146 only repeat employer parts.
+RETIREMENT_PAID_CODES = {"131", "132", RG_RETIREMENT_CODE}
+DGFIP = "DGFIP"  # S21.G00.20.001 of the withholding tax's payment  # the reduction of the month; a month that gives some back
 # URSSAF lines of the payslip that the monthly bordereau does not carry, and why. A payslip
 # line the URSSAF collects that is neither declared nor listed here blocks the declaration.
 NOT_IN_THE_MONTHLY_BORDEREAU = {
@@ -342,7 +349,7 @@ CODE_LISTS: dict[str, set[str]] = {
 }
 # Blocks present exactly once in a file, and once per employee (after each S21.G00.30).
 ONCE_PER_FILE = ("S10.G00.00", "S10.G00.01", "S10.G00.02", "S20.G00.05", "S21.G00.06", "S21.G00.11",
-                 "S21.G00.20", "S21.G00.22", "S90.G00.90")
+                 "S21.G00.22", "S90.G00.90")
 ONCE_PER_EMPLOYEE = ("S21.G00.40", "S21.G00.71", "S21.G00.50", "S21.G00.58", "S21.G00.86")
 _AMOUNT = re.compile(r"^-?\d+\.\d{2}$")
 _DATE = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
@@ -517,6 +524,7 @@ class DsnEmployer:
     contact_email: str = ""
     contact_phone: str = ""
     urssaf_siret: str = ""  # the URSSAF the contributions are paid to (S21.G00.20/.22)
+    agirc_arrco_siret: str = ""  # the AGIRC-ARRCO institution paid by its own S21.G00.20
     debit_iban: str = ""
     debit_bic: str = ""
     leave_fund: bool = False  # member of a building-trade paid-leave fund (CIBTP)
@@ -574,7 +582,8 @@ def dsn_build(*, employer: DsnEmployer, employees: list[DsnEmployee], period: da
     missing = [label for label, value in (
         (_("the DSN contact's name"), employer.contact_name), (_("the DSN contact's e-mail"), employer.contact_email),
         (_("the DSN contact's phone"), employer.contact_phone), (_("the URSSAF's SIRET"), employer.urssaf_siret),
-        (_("the IBAN debited by the URSSAF"), employer.debit_iban), (_("its BIC"), employer.debit_bic)) if not value]
+        (_("the IBAN debited by the URSSAF"), employer.debit_iban), (_("its BIC"), employer.debit_bic),
+        (_("the AGIRC-ARRCO institution's SIRET"), employer.agirc_arrco_siret)) if not value]
     if missing:
         problems.append(_("The payroll settings lack %(what)s: the declaration needs them (contact S10.G00.02, "
                           "payment S21.G00.20).") % {"what": ", ".join(missing)})
@@ -638,8 +647,11 @@ def dsn_build(*, employer: DsnEmployer, employees: list[DsnEmployee], period: da
     # (one line per rate), empty otherwise.
     ctp_lines: dict[tuple[str, str, str], list[Decimal]] = {}
     mobility = [Decimal(0), Decimal(0)]
+    withheld = sum((person.pas_amount for person in employees), Decimal(0))
+    retirement = Decimal(0)
     for person in employees:
         declared = person.declared()
+        retirement += sum((item.amount for item in declared if item.code in RETIREMENT_PAID_CODES), Decimal(0))
         per_ctp: dict[tuple[str, str], list[Decimal]] = {}
         for item in declared:
             if item.ctp is not None:
@@ -657,6 +669,7 @@ def dsn_build(*, employer: DsnEmployer, employees: list[DsnEmployee], period: da
                 mobility[1] += employee + employer_amount
         _write_person(people, person, employer=employer, period=period, end=end, payment_day=payment_day,
                       declared=declared)
+    _write_payments(w, employer=employer, period=period, end=end, withheld=withheld, retirement=retirement)
     _write_bordereau(w, employer=employer, period=period, end=end, ctp_lines=ctp_lines, mobility=mobility)
     w.lines += people.lines
     total_lines = len(w.lines) + 2
@@ -671,6 +684,29 @@ def _whole_euros(amount: Decimal) -> Decimal:
 
 def _euros(amount: Decimal) -> str:
     return dsn_amount(_whole_euros(amount))
+
+
+def _write_payment(w: _Writer, *, payee: str, employer: DsnEmployer, amount: str, period: datetime.date,
+                   end: datetime.date) -> None:
+    w.add("S21.G00.20.001", payee)
+    w.add("S21.G00.20.003", employer.debit_bic)
+    w.add("S21.G00.20.004", employer.debit_iban)
+    w.add("S21.G00.20.005", amount)
+    w.add("S21.G00.20.006", dsn_date(period))
+    w.add("S21.G00.20.007", dsn_date(end))
+    w.add("S21.G00.20.010", "05")
+
+
+def _write_payments(w: _Writer, *, employer: DsnEmployer, period: datetime.date, end: datetime.date,
+                    withheld: Decimal, retirement: Decimal) -> None:
+    """The S21.G00.20 payments other than the URSSAF's, before it: the withholding tax to the
+    DGFiP (the month's amounts added up, to the euro) and the complementary pension to the
+    AGIRC-ARRCO institution (its codes 131 and 132 less the reduction's part 106, to the cent)."""
+    if withheld:
+        _write_payment(w, payee=DGFIP, employer=employer, amount=_euros(withheld), period=period, end=end)
+    if retirement:
+        _write_payment(w, payee=employer.agirc_arrco_siret, employer=employer, amount=dsn_amount(retirement),
+                       period=period, end=end)
 
 
 def _write_bordereau(w: _Writer, *, employer: DsnEmployer, period: datetime.date, end: datetime.date,
@@ -695,13 +731,7 @@ def _write_bordereau(w: _Writer, *, employer: DsnEmployer, period: datetime.date
         rows.append((MOBILITY_CTP, URSSAF_TOTAL, dsn_amount(employer.mobility_rate), _euros(mobility[0]), "",
                      employer.mobility_commune))
     rows.sort(key=lambda row: row[0])
-    w.add("S21.G00.20.001", employer.urssaf_siret)
-    w.add("S21.G00.20.003", employer.debit_bic)
-    w.add("S21.G00.20.004", employer.debit_iban)
-    w.add("S21.G00.20.005", dsn_amount(due))
-    w.add("S21.G00.20.006", dsn_date(period))
-    w.add("S21.G00.20.007", dsn_date(end))
-    w.add("S21.G00.20.010", "05")
+    _write_payment(w, payee=employer.urssaf_siret, employer=employer, amount=dsn_amount(due), period=period, end=end)
     w.add("S21.G00.22.001", employer.urssaf_siret)
     w.add("S21.G00.22.003", dsn_date(period))
     w.add("S21.G00.22.004", dsn_date(end))
@@ -865,7 +895,8 @@ def dsn_check(text: str) -> list[str]:
     s90: dict[str, str] = {}
     # Cross-rubric rules: bases and their contributions, the bordereau's amounts.
     base_groups: list[dict] = []
-    paid: dict[str, str] = {}
+    paid: dict[tuple[str, str], str] = {}  # (S21.G00.20 or .22, the body paid) → amount
+    payee, payees = "", []  # the body of the current payment block; every S21.G00.20's
     declared_month = ""
     ctp_lines: list[dict[str, str]] = []
     leave_fund_codes: set[str] = set()  # S21.G00.40.022: the employer's one fund, on every contract
@@ -922,7 +953,7 @@ def dsn_check(text: str) -> list[str]:
             s90[field_no] = value
         if rubric in EURO_RUBRICS and _AMOUNT.match(value) and not value.endswith(".00"):
             problems.append(f"line {number}: {rubric} amount {value!r} must be rounded to the euro")
-        if rubric in ("S21.G00.20.001", "S21.G00.22.001") and not _valid_siret(value):
+        if rubric in ("S21.G00.20.001", "S21.G00.22.001") and value != DGFIP and not _valid_siret(value):
             problems.append(f"line {number}: {rubric} {value!r} is not a valid SIRET")
         if rubric == "S21.G00.20.004" and not _valid_iban(value):
             problems.append(f"line {number}: S21.G00.20.004 is not a valid IBAN")
@@ -935,8 +966,12 @@ def dsn_check(text: str) -> list[str]:
         if rubric == "S21.G00.62.001" and _valid_date(value) and value[2:] != declared_month:
             problems.append(f"line {number}: S21.G00.62.001 end of contract {value} is not in the month declared "
                             "(SIG-13)")
+        if block in ("S21.G00.20", "S21.G00.22") and field_no == "001":
+            payee = value
+            if block == "S21.G00.20":
+                payees.append(value)
         if block in ("S21.G00.20", "S21.G00.22") and field_no == "005":
-            paid[block] = value
+            paid[(block, payee)] = value
         if block == "S21.G00.23":
             if starts_new:
                 ctp_lines.append({})
@@ -991,9 +1026,12 @@ def dsn_check(text: str) -> list[str]:
                     rg_given -= Decimal(amount)
                 else:
                     rg_back += Decimal(amount)
-    if "S21.G00.20" in paid and paid.get("S21.G00.20") != paid.get("S21.G00.22"):
-        problems.append(f"S21.G00.20.005 ({paid.get('S21.G00.20')}) must equal S21.G00.22.005 "
-                        f"({paid.get('S21.G00.22')}): what is paid is what is due")
+    for (block, payee), amount in paid.items():
+        if block == "S21.G00.22" and paid.get(("S21.G00.20", payee)) != amount:
+            problems.append(f"S21.G00.20.005 ({paid.get(('S21.G00.20', payee))}) must equal S21.G00.22.005 "
+                            f"({amount}) for {payee}: what is paid is what is due")
+    if len(payees) != len(set(payees)):
+        problems.append("S21.G00.20: one payment per body")
     if leave_fund_codes:
         with_fund = sum(1 for block, fields, _at in blocks if block == "S21.G00.40" and "022" in fields)
         contracts = sum(1 for block, _fields, _at in blocks if block == "S21.G00.40")

@@ -80,6 +80,9 @@ class PayrollSettings(models.Model):
         RegexValidator(r"^\d{10}$", _("Ten digits, e.g. 0472000000."))])
     urssaf_siret = models.CharField(_("URSSAF SIRET"), max_length=14, blank=True, validators=[validate_siret],
                                     help_text=_("The SIRET of the URSSAF the contributions are paid to."))
+    agirc_arrco_siret = models.CharField(
+        _("AGIRC-ARRCO institution's SIRET"), max_length=14, blank=True, validators=[validate_siret],
+        help_text=_("The complementary-pension institution the DSN pays (S21.G00.20)."))
     debit_iban = models.CharField(_("IBAN debited by the URSSAF"), max_length=34, blank=True,
                                   validators=[validate_iban])
     debit_bic = models.CharField(_("BIC of that account"), max_length=11, blank=True, validators=[

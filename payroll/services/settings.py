@@ -41,7 +41,7 @@ SETTINGS_FIELDS = ["siret", "naf_code", "urssaf_number", "collective_agreement",
                    "mobility_rate", "mobility_commune", "at_mp_rate", "at_mp_risk_code", "alsace_moselle", "paid_leave_fund", "leave_fund_name",
                    "leave_fund_number", "leave_fund_dsn_code", "leave_fund_rate", "bad_weather_rate", "payment_day", "pension_funds",
                    "contribution_base", "contribution_waiver_months", "dsn_contact_name", "dsn_contact_email",
-                   "dsn_contact_phone", "urssaf_siret", "debit_iban", "debit_bic"]
+                   "dsn_contact_phone", "urssaf_siret", "agirc_arrco_siret", "debit_iban", "debit_bic"]
 SCHEME_FIELDS = ["kind", "label", "applies_to", "base", "employee_rate", "employer_rate", "employee_fixed",
                  "employer_fixed", "organisation_code", "contract_reference", "option_code", "population_code"]
 SCHEME_DSN_FIELDS = ("organisation_code", "contract_reference", "option_code", "population_code")

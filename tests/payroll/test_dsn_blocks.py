@@ -216,7 +216,7 @@ def test_checker_rules_of_the_new_blocks(month):
     broken = text.replace(f"S21.G00.22.005,'{amount}'", f"S21.G00.22.005,'{D(amount) + 1}'")
     assert any("must equal S21.G00.22.005" in p for p in dsn_check(broken))
     assert any("rounded to the euro" in p for p in dsn_check(text.replace(
-        f"S21.G00.20.005,'{amount}'", f"S21.G00.20.005,'{amount[:-3]}.40'")))
+        f"S21.G00.22.005,'{amount}'", f"S21.G00.22.005,'{amount[:-3]}.40'")))
     assert any("CTP 668" in p for p in dsn_check(_drop(text, "S21.G00.23.005")))
     assert any("SIG-18" in p for p in dsn_check(text.replace("S21.G00.81.001,'131'", "S21.G00.81.001,'076'")))
     assert any("IBAN" in p for p in dsn_check(text.replace("FR7630006000011234567890189", "FR7630006000011234567890180")))
@@ -273,3 +273,28 @@ def test_a_scheme_without_its_contract_blocks_the_declaration(ws):
     with pytest.raises(DeclarationInvalid) as caught:
         payroll_declaration_generate(actor=None, payroll_period=period)
     assert "Mutuelle Santé Plus" in str(caught.value)
+
+
+def test_the_withholding_tax_and_the_complementary_pension_are_paid_too(month):
+    """Without their S21.G00.20 nothing reaches the tax office or AGIRC-ARRCO (facts file, DSN):
+    the DGFiP is paid the month's withholding tax (to the euro, as accepted files show), the
+    AGIRC-ARRCO institution its contributions 131 and 132 less the réduction générale's part 106
+    (to the cent); both by SEPA direct debit from the employer's account, before the URSSAF's
+    payment and its bordereau."""
+    _period, text, _grid = month
+    payments = [chunk.split("\r\nS21.G00.22")[0] for chunk in text.split("S21.G00.20.001,'")[1:]]
+    payees = [chunk.split("'")[0] for chunk in payments]
+    slips = list(Payslip.objects.prefetch_related("lines"))
+    settings = slips[0].workspace.payroll_settings
+    assert payees == ["DGFIP", settings.agirc_arrco_siret, settings.urssaf_siret]
+    withheld = sum((slip.pas_amount for slip in slips), D(0))
+    assert f"S21.G00.20.005,'{euros(withheld)}'" in payments[0]
+    codes = [(line.split(",")[0], line.split("'")[1]) for line in text.split("\r\n") if line.startswith("S21.G00.81")]
+    amounts = [D(codes[i + 2][1]) for i, (rubric, value) in enumerate(codes)
+               if rubric.endswith(".001") and value in ("131", "132", "106")]  # each .001, .003, then .004
+    assert len(amounts) >= 4  # 131 for each person, the cadre's T2 131 and APEC 132, the 106
+    assert f"S21.G00.20.005,'{sum(amounts, D(0))}'" in payments[1]
+    for chunk in payments:
+        assert "S21.G00.20.010,'05'" in chunk and "S21.G00.20.004,'FR7630006000011234567890189'" in chunk
+    assert any("one payment per body" in p for p in dsn_check(text.replace("S21.G00.20.001,'DGFIP'",
+                                                                           f"S21.G00.20.001,'{payees[1]}'")))

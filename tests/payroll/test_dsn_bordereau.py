@@ -26,7 +26,7 @@ def employer(**extra) -> DsnEmployer:
     values = dict(siren="732829320", siret="73282932000074", name="CAE Test", address="1 rue du Port",
                   postal_code="69001", city="Lyon", naf="7022Z", idcc="9999", headcount=3,
                   contact_name="Camille Martin", contact_email="paie@example.org", contact_phone="0472000000",
-                  urssaf_siret="78861779300013", debit_iban="FR7630006000011234567890189", debit_bic="AGRIFRPP")
+                  urssaf_siret="78861779300013", agirc_arrco_siret="77570080000219", debit_iban="FR7630006000011234567890189", debit_bic="AGRIFRPP")
     values.update(extra)
     return DsnEmployer(**values)
 
