@@ -149,9 +149,6 @@ class EmploymentForm(forms.Form):
         data = super().clean()
         if data.get("iban") and data.get("clear_iban"):
             raise forms.ValidationError(_("Either type a new IBAN or remove the recorded one, not both."))
-        if data.get("contract_type") == ContractType.CESA and not (data.get("classification") or "").strip():
-            # R3243-1 Code du travail: the payslip gives the employee's classification.
-            self.add_error("classification", _("Required for a salaried contract (CESA): the payslip shows it."))
         return data
 
 

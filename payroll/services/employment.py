@@ -76,6 +76,10 @@ def _validate(employment: Employment) -> None:
     if employment.risk_rate_id is not None and not RiskRate.objects.filter(
             pk=employment.risk_rate_id, workspace=workspace).exists():
         errors.setdefault("risk_rate", []).append(ValidationError(_("This AT/MP rate is not one of the workspace's.")))
+    if employment.contract_type == ContractType.CESA and not employment.classification:
+        # R3243-1 Code du travail: the payslip gives the employee's classification.
+        errors.setdefault("classification", []).append(ValidationError(
+            _("Required for a salaried contract (CESA): the payslip shows it.")))
     if employment.end_date and employment.start_date and employment.end_date < employment.start_date:
         errors.setdefault("end_date", []).append(ValidationError(_("The contract cannot end before it starts.")))
     hours = employment.contractual_hours
@@ -187,10 +191,13 @@ COLUMN_FIELD = {"contrat": "contract_type", "associe": "is_associate", "statut":
                 "heures": "contractual_hours", "emploi": "job_title", "date_debut": "start_date",
                 "date_fin": "end_date", "iban": "iban", "taux_contribution": "contribution_rate"}
 FIELD_COLUMN = {v: k for k, v in COLUMN_FIELD.items()}
-# Optional columns, the paid-leave opening figures: a file without them keeps the recorded values.
+# Optional columns, the classification and the paid-leave opening figures: a file without them
+# keeps the recorded values (a new salaried contract needs its classification, R3243-1).
 LEAVE_COLUMN_FIELD = {"cp_date_reprise": "leave_opening_date", "cp_n1_restant": "leave_opening_previous",
                       "cp_n_acquis": "leave_opening_acquired"}
-OPTIONAL_COLUMNS = tuple(LEAVE_COLUMN_FIELD)
+OPTIONAL_COLUMNS = ("classification", *LEAVE_COLUMN_FIELD)
+COLUMN_FIELD["classification"] = "classification"
+FIELD_COLUMN["classification"] = "classification"
 COLUMN_FIELD.update(LEAVE_COLUMN_FIELD)
 FIELD_COLUMN.update({v: k for k, v in LEAVE_COLUMN_FIELD.items()})
 MAX_ROWS = 5000
@@ -328,7 +335,7 @@ def _row_fields(values: dict[str, Any], errors: list[RowError], number: int) -> 
             out[COLUMN_FIELD[column]] = read(values[column])
         except ValueError as exc:
             errors.append(RowError(number, column, str(exc)))
-    optional = {"cp_date_reprise": _cell_date, "cp_n1_restant": lambda v: _cell_decimal(v, 2),
+    optional = {"classification": _text, "cp_date_reprise": _cell_date, "cp_n1_restant": lambda v: _cell_decimal(v, 2),
                 "cp_n_acquis": lambda v: _cell_decimal(v, 2)}
     for column, read in optional.items():
         if column in values:

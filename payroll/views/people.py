@@ -144,9 +144,9 @@ def people_import_template(request: HttpRequest, workspace: str) -> HttpResponse
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("employment")
-    sheet.append(list(COLUMNS))
+    sheet.append([*COLUMNS, "classification"])
     sheet.append(["A-001", "CESA", "non", "non-cadre", "", "Graphiste", datetime.date(2025, 1, 1), "",
-                  "FR7630006000011234567890189", ""])
+                  "FR7630006000011234567890189", "", "Position 2.1, coefficient 275"])
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

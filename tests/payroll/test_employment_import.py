@@ -22,6 +22,8 @@ from tests.conftest import login
 from tests.factories import FAR_CELL_XLSX, EntrepreneurFactory, PayrollEmploymentFactory
 
 IBAN = "FR7630006000011234567890189"
+# The required columns and the classification a new salaried contract needs (R3243-1).
+HEADER = (*COLUMNS, "classification")
 
 
 def tr(message: str, **params) -> str:
@@ -30,7 +32,7 @@ def tr(message: str, **params) -> str:
     return text % params if params else text
 
 
-def xlsx(rows, header=COLUMNS) -> SimpleUploadedFile:
+def xlsx(rows, header=HEADER) -> SimpleUploadedFile:
     book = Workbook()
     sheet = book.active
     sheet.append(list(header))
@@ -45,9 +47,9 @@ def xlsx(rows, header=COLUMNS) -> SimpleUploadedFile:
 def row(matricule, **values):
     base = {"matricule": matricule, "contrat": "CESA", "associe": "non", "statut": "non-cadre", "heures": "",
             "emploi": "Graphiste", "date_debut": datetime.date(2025, 1, 1), "date_fin": "", "iban": "",
-            "taux_contribution": ""}
+            "taux_contribution": "", "classification": "Position 2.1, coefficient 275"}
     base.update(values)
-    return [base[c] for c in COLUMNS]
+    return [base[c] for c in HEADER]
 
 
 def employments(workspace) -> dict[str, Employment]:
@@ -122,8 +124,7 @@ def test_rules_of_the_service_apply_per_row(world):
 def test_check_only_writes_nothing_and_counts_the_changes(world):
     first, second = people(world.partner_a, "A-1", "A-2")
     with scopes_disabled():
-        PayrollEmploymentFactory(entrepreneur=first, job_title="Graphiste", classification="",
-                                 start_date=datetime.date(2025, 1, 1))
+        PayrollEmploymentFactory(entrepreneur=first, job_title="Graphiste", start_date=datetime.date(2025, 1, 1))
         PayrollEmploymentFactory(entrepreneur=second, job_title="Ancien", start_date=datetime.date(2025, 1, 1))
     response = post(login(world.users["partner_a"]), xlsx([row("A-1"), row("A-2")]), check=True)
     report = response.context["report"]
@@ -154,7 +155,7 @@ def test_missing_columns_and_other_workspaces_people(world):
 def test_headers_ignore_case_and_accents(world):
     people(world.partner_a, "A-1")
     header = ["Matricule", "Contrat", "Associé", "Statut", "Heures", "Emploi", "Date début", "Date fin", "IBAN",
-              "Taux contribution"]
+              "Taux contribution", "Classification"]
     assert post(login(world.users["partner_a"]), xlsx([row("A-1")], header=header)).status_code == 302
 
 
@@ -168,7 +169,25 @@ def test_template_download_has_the_columns(world):
     response = login(world.users["partner_a"]).get(reverse("payroll_people_import_template", args=["cae-a"]))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert tuple(c.value for c in sheet[1]) == COLUMNS
+    assert tuple(c.value for c in sheet[1]) == HEADER
+
+
+def test_a_new_salaried_contract_needs_its_classification(world):
+    """R3243-1 Code du travail: the payslip gives the classification, so the import refuses a new
+    CESA without one (by row and column), and a file without the column keeps a recorded one."""
+    people(world.partner_a, "A-1", "A-2")
+    with scope(workspace=world.partner_a):
+        report = employment_import(actor=None, workspace=world.partner_a, rows=read_xlsx(xlsx(
+            [row("A-1", classification=""), row("A-2", contrat="CAPE", classification="")])))
+        assert [(e.row, e.column) for e in report.errors] == [(2, "classification")] and not report.written
+        without_column = xlsx([[cell for cell, name in zip(row("A-1"), HEADER, strict=True) if name in COLUMNS]],
+                              header=COLUMNS)
+        report = employment_import(actor=None, workspace=world.partner_a, rows=read_xlsx(without_column))
+        assert [(e.row, e.column) for e in report.errors] == [(2, "classification")]
+        assert employment_import(actor=None, workspace=world.partner_a, rows=read_xlsx(xlsx([row("A-1")]))).written
+        report = employment_import(actor=None, workspace=world.partner_a, rows=read_xlsx(without_column))
+        assert report.written and Employment.objects.get(entrepreneur__matricule="A-1").classification == \
+            "Position 2.1, coefficient 275"
 
 
 def test_service_dry_run_and_real_run(world):
