@@ -21,6 +21,7 @@ from invoicing.models import Invoice, InvoicingSettings
 from invoicing.services.billing import billing_run
 from invoicing.services.invoices import LineInput, credit_note_create, invoice_create, invoice_issue
 from invoicing.services.payments import payment_record
+from invoicing.services.sepa import mandate_create, sepa_batch_create
 
 DEMO_USAGE = [
     # slug, service, kind, quantity, reference
@@ -67,4 +68,11 @@ def seed(stdout) -> None:
                 LineInput(description="Rectification du chiffre d'affaires déclaré", quantity=Decimal("1"),
                           unit_price=Decimal("50.00"))])
             invoice_issue(actor=staff, invoice=note)
-        stdout.write(f"  invoicing {month:%Y-%m}: {len(issued) + 1} invoices issued, 1 credit note")
+        # SCOP C pays by SEPA direct debit: its mandate, and the batch (pain.008) that collects
+        # what it still owes; the other customers pay by transfer or cheque.
+        mandate_create(actor=staff, workspace=workspaces["scop-c"], reference="DEMO-SCOPC-2025-01",
+                       signed_on=today - datetime.timedelta(days=365), iban="FR1420041010050500013M02606",
+                       debtor_name=workspaces["scop-c"].name)
+        batch = sepa_batch_create(actor=staff, due_before=today + datetime.timedelta(days=60))
+        stdout.write(f"  invoicing {month:%Y-%m}: {len(issued) + 1} invoices issued, 1 credit note, "
+                     f"{batch.lines.count() if batch else 0} direct debit(s) in a SEPA batch")
