@@ -1,7 +1,8 @@
 """Import of an issuer's existing register from a spreadsheet (years of movements kept in xlsx).
 
 The file is read only through backoffice.spreadsheets.load_dataset (the bounded reader); each
-row is then cleaned by a django-import-export resource (dates, whole numbers, amounts) and
+row is then cleaned by a django-import-export resource with the project's French widgets
+(backoffice.imports: dates, whole numbers, amounts) and
 written through alumni.services.shares.movement_record, so every rule of the register — the
 floor, the quarter paid up, the statutory minimum, the chronology, holdings at each date — is
 checked over the whole history. All or nothing: one refused row and nothing is written. The
@@ -15,10 +16,12 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from django.utils.translation import gettext_lazy
+from import_export import fields, resources
 
 from alumni.models import AssociateCategory, College, MovementKind, ShareHolder, ShareIssuer
 from alumni.services.shares import holder_create, issuer_movements, movement_record, register_fold
+from backoffice.imports import CellError, FrenchDateWidget, FrenchDecimalWidget, WholeNumberWidget
 
 KINDS = {
     "souscription": MovementKind.SUBSCRIPTION, "libération": MovementKind.RELEASE,
@@ -38,34 +41,17 @@ COLUMNS = ["date", "nature", "associé", "catégorie", "collège", "cessionnaire
 MAX_ERRORS = 200
 
 
-class FrenchDecimalWidget(widgets.DecimalWidget):
-    """Amounts as a French spreadsheet writes them: "1 234,50", "1234.5" or a number."""
-
-    def clean(self, value, row=None, **kwargs):
-        if isinstance(value, str):
-            value = value.replace("\u00a0", "").replace(" ", "").replace("€", "").replace(",", ".")
-        return super().clean(value, row, **kwargs)
-
-
-class WholeNumberWidget(widgets.IntegerWidget):
-    def clean(self, value, row=None, **kwargs):
-        if isinstance(value, float) and not value.is_integer():
-            raise ValueError("fractional")
-        if isinstance(value, str) and value.strip() and not value.strip().lstrip("-").isdigit():
-            raise ValueError("fractional")
-        return super().clean(value, row, **kwargs)
-
-
 class RegisterRowResource(resources.Resource):
     """One row of an existing register: the columns and how each is read (django-import-export widgets)."""
 
-    date = fields.Field(attribute="effective_date", column_name="date", widget=widgets.DateWidget(format="%d/%m/%Y"))
+    date = fields.Field(attribute="effective_date", column_name="date", widget=FrenchDateWidget())
     nature = fields.Field(attribute="nature", column_name="nature")
     holder = fields.Field(attribute="holder", column_name="associé")
     category = fields.Field(attribute="category", column_name="catégorie")
     college = fields.Field(attribute="college", column_name="collège")
     counterparty = fields.Field(attribute="counterparty", column_name="cessionnaire")
-    shares = fields.Field(attribute="shares", column_name="parts", widget=WholeNumberWidget())
+    shares = fields.Field(attribute="shares", column_name="parts",
+                          widget=WholeNumberWidget(what=gettext_lazy("a whole number of shares")))
     amount = fields.Field(attribute="amount", column_name="montant", widget=FrenchDecimalWidget())
     paid = fields.Field(attribute="paid", column_name="libéré", widget=FrenchDecimalWidget())
     nominal = fields.Field(attribute="nominal", column_name="nominal", widget=FrenchDecimalWidget())
@@ -87,16 +73,11 @@ def _clean_row(resource: RegisterRowResource, headers: list[str], values: list) 
     out = {}
     for f in resource.fields.values():
         raw = row.get(f.column_name, "")
-        if f.attribute == "effective_date" and hasattr(raw, "year"):
-            out[f.attribute] = raw if not hasattr(raw, "date") else raw.date()
-            continue
         try:
             out[f.attribute] = f.clean(row) if raw not in ("", None) else None
-        except (ValueError, TypeError, ValidationError):
-            label = {"effective_date": _("a date DD/MM/YYYY"), "shares": _("a whole number of shares"),
-                     }.get(f.attribute, _("an amount"))
+        except CellError as exc:
             raise ValidationError(_("Column %(column)s: expected %(what)s, not “%(value)s”.") % {
-                "column": f.column_name, "what": label, "value": str(raw)[:40]}) from None
+                "column": f.column_name, "what": exc.what, "value": str(raw)[:40]}) from None
     return out
 
 

@@ -77,3 +77,19 @@ def test_a_file_the_bounded_reader_refuses(world, clients):
     upload = SimpleUploadedFile("registre.xlsx", b"not a zip", content_type="application/octet-stream")
     response = clients["alumni"].post("/w/scop-c/alumni/shares/import/", {"file": upload, "check": "1"})
     assert response.status_code == 200 and "errorlist" in response.content.decode()
+
+
+def test_dates_and_amounts_as_a_french_spreadsheet_types_them(world, clients):
+    """The project's French widgets (backoffice.imports): a date typed 01/02/2020, amounts typed
+    "3 000,00 €", and a refused date named with its column."""
+    issuer = make_issuer(world.alumni_c)
+    typed = [["01/02/2020", "Souscription", "Alice", "salarié", None, "30", "3 000,00 €", "3000", None, "B1"]]
+    refused = clients["alumni"].post("/w/scop-c/alumni/shares/import/", {
+        "file": xlsx([["31/02/2020", *typed[0][1:]]]), "check": "1"}).content.decode()
+    assert "Column date: expected a date DD/MM/YYYY, not “31/02/2020”" in refused.replace("&ldquo;", "“").replace(
+        "&rdquo;", "”")
+    done = clients["alumni"].post("/w/scop-c/alumni/shares/import/", {"file": xlsx(typed), "import": "1"})
+    assert done.status_code == 302 and count(issuer) == 1
+    with scopes_disabled():
+        movement = ShareMovement.objects.get(issuer=issuer)
+    assert (movement.effective_date, movement.amount) == (datetime.date(2020, 2, 1), Decimal("3000.00"))
