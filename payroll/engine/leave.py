@@ -13,7 +13,10 @@ Modelled:
   2.5 × 8 + 2 × 4 = 28 days; a whole period of sick leave acquires 24. Work-related sickness or
   accidents count as actual work (L3141-5), so they are not "sick days" here. The cap is applied
   cumulatively over the months of the reference period (`leave_month`);
-- an entry or exit within the month: the days of the month the contract covers;
+- an entry or exit within the month: the days of the month the contract covers, except that
+  four weeks count as a whole month (L3141-4: « sont considérées comme équivalentes à un mois
+  de travail effectif les périodes équivalentes à quatre semaines ou à vingt-quatre jours de
+  travail »): a contract that covers 28 days or more of the month acquires as a full month;
 - the reference period (`reference_period_start`): 1 June – 31 May (R3141-4); for an employer
   that must join a paid-leave fund (L3141-32) R3141-4 leaves the start to an arrêté, 1 April –
   31 March for the building trades' funds (CIBTP);
@@ -24,8 +27,8 @@ Modelled:
 
 The month is split by calendar days: days of presence without sick leave acquire 2.5 ⁄ month,
 sick days 2 ⁄ month, each pro rata of the month's days; the result is rounded to the hundredth.
-Not modelled: the equivalence rules of L3141-4 (4 weeks or 24 days of work count as a month);
-the loss of N-1 days not taken by the end of the taking period and the 15-month carry-over of
+Not modelled: the 24-days-of-work reading of L3141-4 across several months (only four weeks
+within the month are counted as a month); the loss of N-1 days not taken by the end of the taking period and the 15-month carry-over of
 L3141-19-1 after a sick leave (every day not taken stays in N-1); fractionnement days (L3141-23);
 conventional extra days (seniority, collective agreement); leave counted in jours ouvrés.
 """
@@ -57,12 +60,16 @@ def reference_period_start(period: date, *, building_trade: bool = False) -> dat
     return date(year, start_month, 1)
 
 
+FOUR_WEEKS = 28  # L3141-4: four weeks count as a month of actual work
+
+
 def _present_and_sick(period: date, entry_date: date | None, exit_date: date | None,
                       sick_days: Decimal) -> tuple[int, Decimal, Decimal]:
     days = calendar.monthrange(period.year, period.month)[1]
     first = max(entry_date or period, period)
     last = min(exit_date or period.replace(day=days), period.replace(day=days))
-    present = Decimal(max((last - first).days + 1, 0))
+    covered = max((last - first).days + 1, 0)
+    present = Decimal(days if covered >= FOUR_WEEKS else covered)  # L3141-4
     return days, present, min(max(sick_days, ZERO), present)
 
 

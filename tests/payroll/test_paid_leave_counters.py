@@ -337,3 +337,18 @@ def test_the_employment_import_carries_the_opening_figures_in_optional_columns(w
     report = employment_import(actor=None, workspace=ws, rows=read_xlsx(_import_file(
         header, [[*base, "01/01/2026", "0", "20"]])))
     assert not report.written and [(e.row, e.column) for e in report.errors] == [(2, "cp_n_acquis")]
+
+
+@pytest.mark.parametrize(("entry", "exit_", "expected"), [
+    (datetime.date(2026, 3, 4), None, D("2.50")),   # 28 days of March: four weeks, a whole month
+    (datetime.date(2026, 3, 5), None, D("2.18")),   # 27 days: 2.5 × 27 / 31
+    (None, datetime.date(2026, 2, 28), D("2.50")),  # the whole of February (28 days)
+    (None, datetime.date(2026, 3, 28), D("2.50")),  # leaving on 28 March: 28 days
+    (None, datetime.date(2026, 3, 27), D("2.18")),
+])
+def test_l3141_4_four_weeks_count_as_a_month(entry, exit_, expected):
+    """L3141-4 Code du travail: « sont considérées comme équivalentes à un mois de travail
+    effectif les périodes équivalentes à quatre semaines ou à vingt-quatre jours de travail »; a
+    contract covering 28 days of a month acquires the month's 2.5 days (L3141-3)."""
+    period = (exit_ or entry).replace(day=1)
+    assert leave_month(period=period, entry_date=entry, exit_date=exit_).total == expected
