@@ -126,7 +126,7 @@ def build_federation(n_workspaces: int, per_workspace: int, *, slug: str = "cae"
     from stdnum import luhn
 
     from backoffice.models import Entrepreneur, Membership, User, Workspace
-    from payroll.models import PayrollSettings
+    from payroll.models import PayrollSettings, Scheme
 
     with scopes_disabled():
         if staff is None:
@@ -148,11 +148,20 @@ def build_federation(n_workspaces: int, per_workspace: int, *, slug: str = "cae"
                 n = offset + w * per_workspace + i
                 birth = datetime.date(1970 + n % 30, 1 + n % 12, 1)
                 people.append(Entrepreneur(workspace=ws, matricule=f"M{i:05d}", last_name=f"Nom{n}", first_name="Prénom",
-                                           birth_date=birth, nir=nir(n, birth), entry_date=datetime.date(2024, 1, 1)))
+                                           birth_date=birth, nir=nir(n, birth), nationality="fr",
+                                           entry_date=datetime.date(2024, 1, 1)))
         Entrepreneur.objects.bulk_create(people, batch_size=2000)
-        PayrollSettings.objects.bulk_create([
+        # Everything the monthly declaration needs (payroll/exports/dsn.py), so month_end.py can declare.
+        settings = PayrollSettings.objects.bulk_create([
             PayrollSettings(workspace=ws, siret=ws.siret, naf_code="7022Z", urssaf_number="117000001234",
-                            at_mp_rate=Decimal("1.30")) for ws in workspaces])
+                            at_mp_rate=Decimal("1.30"), at_mp_risk_code="741GA", dsn_contact_name="Service paie",
+                            dsn_contact_email="paie@example.org", dsn_contact_phone="0472000000",
+                            urssaf_siret="79432733800172", agirc_arrco_siret="77570080000219",
+                            debit_iban="FR7630006000011234567890189", debit_bic="AGRIFRPPXXX") for ws in workspaces])
+        Scheme.objects.bulk_create([
+            Scheme(workspace=s.workspace, settings=s, kind="provident", label="Prévoyance cadres", applies_to="cadre",
+                   base="tranche_a", employer_rate=Decimal("1.50"), organisation_code="P0942",
+                   contract_reference="PREV-CADRES") for s in settings])
     return staff, workspaces
 
 

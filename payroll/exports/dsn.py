@@ -123,6 +123,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from backoffice.validators import validate_nir
 
@@ -356,6 +357,9 @@ _DATE = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
 _NIR13 = re.compile(r"^[1-478]\d{4}(\d{2}|2A|2B)\d{6}$")
 
 
+PEOPLE_NAMED = 10  # a refusal names this many people per problem, then counts the others
+
+
 class DsnBuildError(Exception):
     """The declaration cannot be built (e.g. an employee without a valid NIR)."""
 
@@ -552,33 +556,44 @@ def dsn_build(*, employer: DsnEmployer, employees: list[DsnEmployee], period: da
     """The declaration's text (lines joined by CRLF, ending with one). A second sending of the
     month (``order_number`` > 1) is an "annule et remplace intégral"."""
     problems = []
+    flagged: dict[str, list[str]] = {}  # a problem (with %(people)s) → the people it concerns
+
+    def flag(message: str, person: DsnEmployee) -> None:
+        flagged.setdefault(message, []).append(f"{person.matricule} {person.last_name}")
+
     for person in employees:
-        who = {"matricule": person.matricule, "name": person.last_name}
         try:
             validate_nir(person.nir)
         except ValidationError:
-            problems.append(_("%(matricule)s %(name)s: the social-security number (NIR) is missing or invalid.")
-                            % who)
+            flag(_("%(people)s: the social-security number (NIR) is missing or invalid."), person)
         if person.exit_date is not None and not person.exit_reason:
-            problems.append(_("%(matricule)s %(name)s: the contract ends this month; give the reason it ended in the "
-                              "employment data (the DSN declares it).") % who)
+            flag(_("%(people)s: the contract ends this month; give the reason it ended in the employment data (the "
+                   "DSN declares it)."), person)
         if person.undeclarable():
-            problems.append(_("%(matricule)s %(name)s: the Alsace-Moselle local health contribution cannot be "
-                              "declared by this file yet; declare the month with the filing tool.") % who)
+            flag(_("%(people)s: the Alsace-Moselle local health contribution cannot be declared by this file yet; "
+                   "declare the month with the filing tool."), person)
         if not person.nationality:
-            problems.append(_("%(matricule)s %(name)s: the nationality is missing; give it in the entrepreneur's record "
-                              "(the DSN declares whether it is French, EU, EEA or other).") % who)
+            flag(_("%(people)s: the nationality is missing; give it in the entrepreneur's record (the DSN declares "
+                   "whether it is French, EU, EEA or other)."), person)
         if not person.at_mp_risk_code:
-            problems.append(_("%(matricule)s %(name)s: no AT/MP risk code; give the workspace's default risk code in "
-                              "the payroll settings or the job's rate in the employment.") % who)
+            flag(_("%(people)s: no AT/MP risk code; give the workspace's default risk code in the payroll settings "
+                   "or the job's rate in the employment."), person)
         for label in person.unaffiliated:
-            problems.append(_("%(matricule)s %(name)s: “%(scheme)s” has no contract the DSN can declare: record the "
-                              "scheme in the payroll settings with its insurer's DSN code and contract reference (the "
-                              "cadres' compulsory provident goes to the cadres' provident scheme).")
-                            % {**who, "scheme": label})
+            flag(_("%(people)s: “%(scheme)s” has no contract the DSN can declare: record the scheme in the payroll "
+                   "settings with its insurer's DSN code and contract reference (the cadres' compulsory provident "
+                   "goes to the cadres' provident scheme).") % {"people": "%(people)s",
+                                                                "scheme": label.replace("%", "%%")}, person)
         if person.birth_date is None:
-            problems.append(_("%(matricule)s %(name)s: the birth date is missing; give it in the entrepreneur's record "
-                              "or in the monthly file (column date_naissance).") % who)
+            flag(_("%(people)s: the birth date is missing; give it in the entrepreneur's record or in the monthly "
+                   "file (column date_naissance)."), person)
+    # One message per problem, naming the first people (a CAE of 400 gets ten lines, not 400).
+    for message, names in flagged.items():
+        shown = ", ".join(names[:PEOPLE_NAMED])
+        if len(names) > PEOPLE_NAMED:
+            rest = len(names) - PEOPLE_NAMED
+            shown = ngettext("%(shown)s and %(n)s other", "%(shown)s and %(n)s others", rest) % {
+                "shown": shown, "n": rest}
+        problems.append(message % {"people": shown})
     missing = [label for label, value in (
         (_("the DSN contact's name"), employer.contact_name), (_("the DSN contact's e-mail"), employer.contact_email),
         (_("the DSN contact's phone"), employer.contact_phone), (_("the URSSAF's SIRET"), employer.urssaf_siret),

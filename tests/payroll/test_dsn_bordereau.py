@@ -149,3 +149,19 @@ def test_nationality_and_risk_code_are_required():
         build([person("F1", [], nationality="", at_mp_risk_code="")])
     assert any("nationality" in problem for problem in refused.value.problems)
     assert any("risk code" in problem for problem in refused.value.problems)
+
+
+def test_a_problem_shared_by_many_people_is_one_message_naming_ten():
+    """A CAE of 400 without nationalities gets one line naming ten people and counting the rest,
+    not 400 lines."""
+    from stdnum.fr import nir as nir_number
+
+    people = []
+    for n in range(12):
+        body = f"18407691{n + 100:03d}45"
+        people.append(person(f"G{n:02d}", [], nationality="", nir=body + nir_number.calc_check_digits(body)))
+    with pytest.raises(DsnBuildError) as refused:
+        build(people)
+    [message] = [problem for problem in refused.value.problems if "nationality" in problem]
+    assert message.startswith("G00 NomG00, G01 NomG01,") and "G09 NomG09 and 2 others:" in message
+    assert "G10" not in message
