@@ -23,15 +23,12 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
-from openpyxl import Workbook
 
 from payroll.engine.leave import leave_counters, leave_month, reference_period_start
 from payroll.models import Employment, PayrollSettings, Payslip
@@ -47,6 +44,7 @@ from tests.factories import (
     SubmissionFactory,
     SubmissionLineFactory,
 )
+from tests.payroll.test_employment_import import xlsx
 
 D = Decimal
 
@@ -309,33 +307,22 @@ def test_staff_give_the_opening_figures_in_the_employment_form(world):
     assert "12,50" in page and "17,50" in page
 
 
-def _import_file(header, rows) -> SimpleUploadedFile:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append(list(row))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return SimpleUploadedFile("employment.xlsx", buffer.getvalue())
-
-
 def test_the_employment_import_carries_the_opening_figures_in_optional_columns(ws):
     person = EntrepreneurFactory(workspace=ws, matricule="CP-1", entry_date=datetime.date(2024, 1, 1))
     base = ["CP-1", "CESA", "non", "non-cadre", "", "Graphiste", datetime.date(2024, 1, 1), "", "", "", "Niveau C"]
     header = [*COLUMNS, "classification", "cp_date_reprise", "cp_n1_restant", "cp_n_acquis"]
-    report = employment_import(actor=None, workspace=ws, rows=read_xlsx(_import_file(
-        header, [[*base, "01/01/2026", "12,5", 17.5]])))
+    report = employment_import(actor=None, workspace=ws, rows=read_xlsx(xlsx(
+        [[*base, "01/01/2026", "12,5", 17.5]], header=header)))
     assert report.written, report.errors
     employment = Employment.objects.get(entrepreneur=person)
     assert (employment.leave_opening_date, employment.leave_opening_previous, employment.leave_opening_acquired) == (
         datetime.date(2026, 1, 1), D("12.5"), D("17.5"))
     # A file without the columns keeps them.
-    report = employment_import(actor=None, workspace=ws, rows=read_xlsx(_import_file(COLUMNS, [base[:-1]])))
+    report = employment_import(actor=None, workspace=ws, rows=read_xlsx(xlsx([base[:-1]], header=COLUMNS)))
     assert report.written and Employment.objects.get(entrepreneur=person).leave_opening_acquired == D("17.5")
     # N above what 7 months acquire (17.5): refused, by row and column, nothing written.
-    report = employment_import(actor=None, workspace=ws, rows=read_xlsx(_import_file(
-        header, [[*base, "01/01/2026", "0", "20"]])))
+    report = employment_import(actor=None, workspace=ws, rows=read_xlsx(xlsx(
+        [[*base, "01/01/2026", "0", "20"]], header=header)))
     assert not report.written and [(e.row, e.column) for e in report.errors] == [(2, "cp_n_acquis")]
 
 
